@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+// Loading a configuration: the YAML document, the checks that span several keys, and the
+// resolvers file. The keys themselves are defined in settings.cc.
+#include "config/config.h"
+
+#include <cstring>
+#include <filesystem>
+#include <optional>
+
+#include <yaml-cpp/yaml.h>
+
+#include "config/files.h"
+#include "config/location.h"
+#include "config/resolvers.h"
+#include "config/settings.h"
+#include "config/yaml_value.h"
+
+namespace dw {
+
+namespace config_internal {
+namespace {
+
+YAML::Node loadDocument(const std::string& text, const Source& source) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::ParserException& error) {
+    const Location where =
+        error.mark.is_null() ? Location{source.name}
+                             : Location{source.name, error.mark.line + 1, error.mark.column + 1};
+    throwConfigError(where, "", "invalid YAML: " + error.msg,
+                     "fix the syntax at or before this position");
+  }
+  if (documents.size() > 1) {
+    const YAML::Mark mark = documents[1].Mark();
+    const Location where = mark.is_null() ? Location{source.name}
+                                          : Location{source.name, mark.line + 1, mark.column + 1};
+    throwConfigError(where, "", std::to_string(documents.size()) + " YAML documents found",
+                     "keep only one document in the file");
+  }
+  return documents.empty() ? YAML::Node() : documents[0];
+}
+
+void requireTopLevelMap(const YamlValue& root) {
+  if (root.node().IsNull()) {
+    root.fail("the file contains no settings", "add at least zones and resolvers");
+  }
+  if (!root.node().IsMap()) {
+    root.fail("the top level is not a map of settings", "write one \"key: value\" per line");
+  }
+}
+
+std::string formatDuration(std::chrono::milliseconds duration) {
+  if (duration.count() % 1000 == 0) {
+    return std::to_string(duration.count() / 1000) + "s";
+  }
+  return std::to_string(duration.count()) + "ms";
+}
+
+void checkTimeoutBelowInterval(const YamlValue& root, const Config& config) {
+  if (config.timeout < config.interval) {
+    return;
+  }
+  if (const std::optional<YamlValue> timeout = root.find("timeout")) {
+    failValue(timeout->scalar(),
+              "is not shorter than interval (" + formatDuration(config.interval) + ")",
+              "set timeout below interval so that each probe ends before the next one starts");
+  }
+  failValue(root.find("interval")->scalar(),
+            "is not longer than the default timeout (" + formatDuration(config.timeout) + ")",
+            "raise interval or set a shorter timeout");
+}
+
+// A trust_anchor_files key is checked as it is read; this checks the default when it is absent.
+void checkDefaultTrustAnchor(const YamlValue& root, const Config& config) {
+  if (root.find("trust_anchor_files")) {
+    return;
+  }
+  for (const std::string& path : config.trust_anchor_files) {
+    std::string contents;
+    if (const int error = readFile(path, contents); error != 0) {
+      throwConfigError(root.location(), "trust_anchor_files",
+                       "the default " + quote(path) + " cannot be read: " + std::strerror(error),
+                       "install the root trust anchor there (Debian package dns-root-data) or "
+                       "set trust_anchor_files");
+    }
+  }
+}
+
+void loadResolversFile(const YamlValue& root, Config& config) {
+  if (config.resolvers_file.empty()) {
+    return;
+  }
+  std::string text;
+  if (const int error = readFile(config.resolvers_file, text); error != 0) {
+    const Field path = root.find("resolvers_file")->scalar();
+    failValue(path, describeReadError(path, config.resolvers_file, error),
+              "check the path and permissions");
+  }
+  ResolverRegistry registry(config.resolvers);
+  parseResolversFile(text, config.resolvers_file, registry);
+}
+
+void requireResolvers(const YamlValue& root, const Config& config) {
+  if (!config.resolvers.empty()) {
+    return;
+  }
+  std::optional<YamlValue> at = root.find("resolvers_file");
+  if (!at) {
+    at = root.find("resolvers");
+  }
+  throwConfigError(at ? at->location() : root.location(), "resolvers", "no resolver is defined",
+                   "add a resolver to the resolvers list or to the resolvers_file");
+}
+
+}  // namespace
+}  // namespace config_internal
+
+Config loadConfig(const std::string& path) {
+  std::string text;
+  if (const int error = config_internal::readFile(path, text); error != 0) {
+    config_internal::throwConfigError(config_internal::Location{path},
+                                      "", std::string("cannot read: ") + std::strerror(error),
+                                      "check the path and permissions");
+  }
+  return parseConfig(text, path, std::filesystem::path(path).parent_path().string());
+}
+
+Config parseConfig(const std::string& yaml_text, const std::string& source_name,
+                   const std::string& base_dir) {
+  namespace internal = config_internal;
+  const internal::Source source{source_name, base_dir};
+  const internal::YamlValue root(internal::loadDocument(yaml_text, source),
+                                 YAML::Mark::null_mark(), "", source);
+  internal::requireTopLevelMap(root);
+
+  Config config;
+  config.source_path = source_name;
+  internal::applySettings(root, internal::configSettings(), config);
+  internal::checkTimeoutBelowInterval(root, config);
+  internal::checkDefaultTrustAnchor(root, config);
+  internal::loadResolversFile(root, config);
+  internal::requireResolvers(root, config);
+  return config;
+}
+
+}  // namespace dw

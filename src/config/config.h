@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+// The dnssec-watch configuration: what to probe, through which resolvers, how often.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace dw {
+
+// One DNS question that is sent to every resolver.
+struct ProbeSpec {
+  std::string qname;       // Absolute, lower case, with the trailing dot: "www.example.com."
+  uint16_t qtype = 1;      // RR type code (1 = A).
+  std::string qtype_name;  // Mnemonic as written in RFCs: "A", "DNSKEY".
+};
+
+// A zone whose rollout is watched, with the names probed in it.
+struct ZoneSpec {
+  std::string name;  // Absolute, lower case, with the trailing dot.
+  std::vector<ProbeSpec> probes;
+};
+
+// A recursive resolver that probes are sent through.
+struct ResolverSpec {
+  std::string name;     // Label value in metrics; unique.
+  std::string address;  // Numeric IPv4 or IPv6 address, without brackets.
+  uint16_t port = 53;
+  int family = 4;       // 4 or 6, derived from address.
+  std::string origin;   // "file:line" where the resolver was defined, for messages.
+};
+
+struct Config {
+  std::string source_path;  // The YAML file this was loaded from.
+
+  std::string listen_address = "127.0.0.1";  // Where /metrics is served.
+  uint16_t listen_port = 9911;
+  std::string vantage = "default";  // Constant label on every dnssec-watch metric.
+  std::vector<std::string> trust_anchor_files = {"/usr/share/dns/root.key"};
+
+  std::chrono::milliseconds interval{60'000};  // Each probe runs once per interval.
+  std::chrono::milliseconds timeout{5'000};    // Deadline of one probe, retries included.
+  uint16_t edns_buffer_size = 1232;            // EDNS UDP payload size sent in raw probes.
+  int workers = 2;                             // Event-loop threads.
+  // Resolvers beyond this many get no libunbound context of their own, because each context
+  // costs about 1-1.5 MB resident once it has resolved a name.
+  int validating_resolvers_max = 256;
+
+  std::optional<ProbeSpec> bogus_canary;  // A name only non-validating resolvers answer.
+  std::vector<ZoneSpec> zones;
+  std::vector<ResolverSpec> resolvers;  // Inline resolvers first, then resolvers_file ones.
+  std::string resolvers_file;           // As resolved against the config's directory.
+};
+
+// A configuration problem, located: "FILE:LINE:COL: KEY: PROBLEM; FIX".
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reads, parses and validates the YAML file at `path`. Relative file names inside it
+// (trust_anchor_files, resolvers_file) are resolved against the file's directory.
+// Throws ConfigError on the first problem found.
+Config loadConfig(const std::string& path);
+
+// Parses YAML text; `source_name` is used in messages and `base_dir` resolves relative paths.
+Config parseConfig(const std::string& yaml_text, const std::string& source_name,
+                   const std::string& base_dir);
+
+// Parses "500ms", "5s", "2m", "1h" (a bare number means seconds). Throws std::invalid_argument.
+std::chrono::milliseconds parseDuration(const std::string& text);
+
+}  // namespace dw

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+// Domain names and RR types, validated and normalised by ldns.
+#include "config/values.h"
+
+// <ldns/common.h> defines `true` and `false` as macros unless <stdbool.h> came first.
+#include <stdbool.h>
+
+#include <ldns/ldns.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <memory>
+
+namespace dw::config_internal {
+
+namespace {
+
+struct RdfDeleter {
+  void operator()(ldns_rdf* rdf) const { ldns_rdf_deep_free(rdf); }
+};
+using RdfPtr = std::unique_ptr<ldns_rdf, RdfDeleter>;
+
+std::string toLower(const char* text) {
+  std::string lower(text);
+  for (char& c : lower) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return lower;
+}
+
+// Returns the name that ldns parses from `text`; ldns_str2rdf_dname makes it absolute.
+RdfPtr toDname(const std::string& text, ldns_status& status) {
+  ldns_rdf* rdf = nullptr;
+  status = ldns_str2rdf_dname(&rdf, text.c_str());
+  return RdfPtr(status == LDNS_STATUS_OK ? rdf : nullptr);
+}
+
+// Returns whether `text` has the generic "TYPEnnn" form (RFC 3597 section 5) but nnn is not a
+// number from 1 to 65535. ldns 1.8.3 reads the digits with atoi, which accepts "TYPE12abc" and
+// returns codes beyond 65535, so these cases must be caught before ldns sees them.
+bool isMalformedGenericType(const std::string& text) {
+  if (text.size() <= 4 || toLower(text.substr(0, 4).c_str()) != "type") {
+    return false;
+  }
+  const std::string digits = text.substr(4);
+  if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 5) {
+    return true;
+  }
+  const long code = std::strtol(digits.c_str(), nullptr, 10);
+  return code < 1 || code > 65535;
+}
+
+// RFC 6895 section 3.1: OPT (41) and the codes 128-255 are meta and query types, which carry
+// no RRset in an answer, so a probe of them cannot be validated.
+bool isMetaOrQueryType(int code) { return code == 41 || (code >= 128 && code <= 255); }
+
+}  // namespace
+
+std::string parseDomainName(const Field& field) {
+  ldns_status status = LDNS_STATUS_OK;
+  RdfPtr dname = toDname(field.text, status);
+  if (!dname) {
+    failValue(field,
+              "is not a valid domain name (" + toLower(ldns_get_errorstr_by_id(status)) + ")",
+              "write a name such as www.example.com");
+  }
+  ldns_dname2canonical(dname.get());
+  std::unique_ptr<char, decltype(&std::free)> text(ldns_rdf2str(dname.get()), &std::free);
+  return std::string(text.get());
+}
+
+bool isAtOrBelow(const std::string& name, const std::string& zone) {
+  ldns_status status = LDNS_STATUS_OK;
+  RdfPtr name_dname = toDname(name, status);
+  RdfPtr zone_dname = toDname(zone, status);
+  if (!name_dname || !zone_dname) {
+    return false;
+  }
+  return ldns_dname_compare(name_dname.get(), zone_dname.get()) == 0 ||
+         ldns_dname_is_subdomain(name_dname.get(), zone_dname.get());
+}
+
+RrType parseRrType(const Field& field) {
+  constexpr std::string_view kFix =
+      "use a type mnemonic such as A, AAAA, TXT or DNSKEY, or TYPEnnn with nnn from 1 to 65535";
+  const int code =
+      isMalformedGenericType(field.text) ? 0 : ldns_get_rr_type_by_name(field.text.c_str());
+  if (code < 1 || code > 65535) {
+    failValue(field, "is not a known RR type", kFix);
+  }
+  if (isMetaOrQueryType(code)) {
+    failValue(field, "is a meta or query type, which has no RRset to validate",
+              "use a data type such as A, AAAA, TXT or DNSKEY");
+  }
+  const auto type = static_cast<ldns_rr_type>(code);
+  std::unique_ptr<char, decltype(&std::free)> mnemonic(ldns_rr_type2str(type), &std::free);
+  return RrType{static_cast<uint16_t>(code), std::string(mnemonic.get())};
+}
+
+}  // namespace dw::config_internal

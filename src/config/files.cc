@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "config/files.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+namespace dw::config_internal {
+
+namespace {
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
+}  // namespace
+
+std::string resolvePath(const std::string& base_dir, const std::string& path) {
+  const std::filesystem::path relative(path);
+  if (base_dir.empty() || relative.is_absolute()) {
+    return path;
+  }
+  return (std::filesystem::path(base_dir) / relative).string();
+}
+
+int readFile(const std::string& path, std::string& contents) {
+  errno = 0;
+  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+  if (!file) {
+    return errno;
+  }
+  contents.clear();
+  char buffer[1 << 16];
+  size_t read = 0;
+  while ((read = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
+    contents.append(buffer, read);
+  }
+  // A directory opens on Linux but fails here with EISDIR.
+  return std::ferror(file.get()) ? (errno != 0 ? errno : EIO) : 0;
+}
+
+std::string describeReadError(const Field& field, const std::string& resolved_path, int error) {
+  std::string problem = "cannot be read: ";
+  problem += std::strerror(error);
+  if (resolved_path != field.text) {
+    problem += " (resolved to " + quote(resolved_path) + ")";
+  }
+  return problem;
+}
+
+void checkTrustAnchorFile(const Field& field, const std::string& resolved_path) {
+  std::string contents;
+  const int error = readFile(resolved_path, contents);
+  if (error != 0) {
+    failValue(field, describeReadError(field, resolved_path, error),
+              "check the path and permissions");
+  }
+  if (contents.empty()) {
+    failValue(field, "is an empty file", "point it at a file that contains DS or DNSKEY records");
+  }
+}
+
+}  // namespace dw::config_internal

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "config/settings.h"
+
+#include <map>
+#include <utility>
+
+#include "config/files.h"
+#include "config/resolvers.h"
+#include "config/values.h"
+
+namespace dw::config_internal {
+
+namespace {
+
+// Vantage values become a label on every metric, so they keep to a conservative character set.
+constexpr std::string_view kVantageChars = "_.-";
+
+ProbeSpec readProbe(const YamlValue& item) {
+  ProbeSpec probe{.qname = "", .qtype = 1, .qtype_name = "A"};
+  applySettings(item, probeSettings(), probe);
+  return probe;
+}
+
+// Throws unless each probe of `zone` is at or below the zone name and no probe is repeated.
+void checkZoneProbes(const YamlValue& item, const ZoneSpec& zone) {
+  const std::vector<YamlValue> probe_values = item.find("probes")->items();
+  std::map<std::pair<std::string, uint16_t>, int> first_lines;
+  for (size_t i = 0; i < zone.probes.size(); ++i) {
+    const ProbeSpec& probe = zone.probes[i];
+    const Field name = probe_values[i].find("name")->scalar();
+    if (!isAtOrBelow(probe.qname, zone.name)) {
+      failValue(name, "is not at or below zone " + quote(zone.name),
+                "use a name that ends in " + zone.name + " or move the probe to its own zone");
+    }
+    const Location where = probe_values[i].location();
+    if (auto [first, inserted] = first_lines.emplace(std::pair(probe.qname, probe.qtype), where.line);
+        !inserted) {
+      throwConfigError(where, probe_values[i].path(),
+                       quote(probe.qname) + " type " + probe.qtype_name +
+                           " is already probed at line " + std::to_string(first->second),
+                       "remove one of the two");
+    }
+  }
+}
+
+ZoneSpec readZone(const YamlValue& item) {
+  ZoneSpec zone;
+  applySettings(item, zoneSettings(), zone);
+  checkZoneProbes(item, zone);
+  return zone;
+}
+
+// Reads one item of `resolvers`. The name defaults to the address.
+void readResolver(const YamlValue& item, ResolverRegistry& registry) {
+  ResolverSpec spec;
+  applySettings(item, resolverSettings(), spec);
+  spec.origin = describeLine(item.location());
+  const Field address = item.find("address")->scalar();
+  const std::optional<YamlValue> name_value = item.find("name");
+  Field name{address.where, item.path() + ".name", spec.address};
+  if (name_value) {
+    name = name_value->scalar();
+  } else {
+    spec.name = spec.address;
+  }
+  registry.add(std::move(spec), name, address, !name_value);
+}
+
+void applyListen(const Setting<Config>&, const YamlValue& value, Config& config) {
+  const HostPort listen = parseHostPort(value.scalar());
+  config.listen_address = listen.address.text;
+  config.listen_port = listen.port;
+}
+
+void applyVantage(const Setting<Config>&, const YamlValue& value, Config& config) {
+  const Field vantage = value.scalar();
+  checkLabelValue(vantage, kVantageChars);
+  config.vantage = vantage.text;
+}
+
+void applyTrustAnchorFiles(const Setting<Config>&, const YamlValue& value, Config& config) {
+  const std::vector<YamlValue> items = value.items();
+  if (items.empty()) {
+    value.fail("is empty", "list at least one trust anchor file, e.g. [/usr/share/dns/root.key]");
+  }
+  config.trust_anchor_files.clear();
+  for (const YamlValue& item : items) {
+    const Field path = item.scalar();
+    const std::string resolved = resolvePath(value.source().base_dir, path.text);
+    checkTrustAnchorFile(path, resolved);
+    config.trust_anchor_files.push_back(resolved);
+  }
+}
+
+void applyInterval(const Setting<Config>&, const YamlValue& value, Config& config) {
+  config.interval = value.duration();
+}
+
+void applyTimeout(const Setting<Config>&, const YamlValue& value, Config& config) {
+  config.timeout = value.duration();
+}
+
+void applyEdnsBufferSize(const Setting<Config>& setting, const YamlValue& value, Config& config) {
+  config.edns_buffer_size = static_cast<uint16_t>(value.integer(setting.min, setting.max));
+}
+
+void applyWorkers(const Setting<Config>& setting, const YamlValue& value, Config& config) {
+  config.workers = static_cast<int>(value.integer(setting.min, setting.max));
+}
+
+void applyValidatingResolversMax(const Setting<Config>& setting, const YamlValue& value,
+                                 Config& config) {
+  config.validating_resolvers_max = static_cast<int>(value.integer(setting.min, setting.max));
+}
+
+void applyBogusCanary(const Setting<Config>&, const YamlValue& value, Config& config) {
+  config.bogus_canary = readProbe(value);
+}
+
+void applyZones(const Setting<Config>&, const YamlValue& value, Config& config) {
+  const std::vector<YamlValue> items = value.items();
+  if (items.empty()) {
+    value.fail("is empty", "add at least one zone with at least one probe");
+  }
+  std::map<std::string, int> first_lines;
+  for (const YamlValue& item : items) {
+    ZoneSpec zone = readZone(item);
+    const Field name = item.find("name")->scalar();
+    if (auto [first, inserted] = first_lines.emplace(zone.name, name.where.line); !inserted) {
+      failValue(name,
+                "names zone " + zone.name + " again, which is first defined at line " +
+                    std::to_string(first->second),
+                "merge the probes into one zone");
+    }
+    config.zones.push_back(std::move(zone));
+  }
+}
+
+void applyResolvers(const Setting<Config>&, const YamlValue& value, Config& config) {
+  ResolverRegistry registry(config.resolvers);
+  for (const YamlValue& item : value.items()) {
+    readResolver(item, registry);
+  }
+}
+
+// Stores the resolved path; config.cc reads the file once the inline resolvers are known.
+void applyResolversFile(const Setting<Config>&, const YamlValue& value, Config& config) {
+  const Field path = value.scalar();
+  if (path.text.empty()) {
+    failValue(path, "is an empty path", "name a file or remove the key");
+  }
+  config.resolvers_file = resolvePath(value.source().base_dir, path.text);
+}
+
+void applyZoneName(const Setting<ZoneSpec>&, const YamlValue& value, ZoneSpec& zone) {
+  zone.name = parseDomainName(value.scalar());
+}
+
+void applyProbes(const Setting<ZoneSpec>&, const YamlValue& value, ZoneSpec& zone) {
+  const std::vector<YamlValue> items = value.items();
+  if (items.empty()) {
+    value.fail("is empty", "add at least one probe, e.g. [{name: www.example.com, type: A}]");
+  }
+  for (const YamlValue& item : items) {
+    zone.probes.push_back(readProbe(item));
+  }
+}
+
+void applyProbeName(const Setting<ProbeSpec>&, const YamlValue& value, ProbeSpec& probe) {
+  probe.qname = parseDomainName(value.scalar());
+}
+
+void applyProbeType(const Setting<ProbeSpec>&, const YamlValue& value, ProbeSpec& probe) {
+  const RrType type = parseRrType(value.scalar());
+  probe.qtype = type.code;
+  probe.qtype_name = type.mnemonic;
+}
+
+void applyResolverName(const Setting<ResolverSpec>&, const YamlValue& value,
+                       ResolverSpec& resolver) {
+  const Field name = value.scalar();
+  checkLabelValue(name, kResolverNameChars);
+  resolver.name = name.text;
+}
+
+void applyResolverAddress(const Setting<ResolverSpec>&, const YamlValue& value,
+                          ResolverSpec& resolver) {
+  const IpAddress address = parseIpAddress(value.scalar());
+  resolver.address = address.text;
+  resolver.family = address.family;
+}
+
+void applyResolverPort(const Setting<ResolverSpec>& setting, const YamlValue& value,
+                       ResolverSpec& resolver) {
+  resolver.port = static_cast<uint16_t>(value.integer(setting.min, setting.max));
+}
+
+// clang-format off
+constexpr Setting<Config> kConfigSettings[] = {
+    {"listen", "address:port", "127.0.0.1:9911",
+     "address and TCP port of the HTTP server for /metrics; an IPv6 address goes in brackets, "
+     "e.g. [::1]:9911", false, 0, 0, applyListen},
+    {"vantage", "label value", "default",
+     "value of the vantage label on every metric, naming where this monitor runs; ASCII "
+     "letters, digits, \"_\", \".\" and \"-\"", false, 0, 0, applyVantage},
+    {"trust_anchor_files", "list of paths", "[/usr/share/dns/root.key]",
+     "files of DS or DNSKEY records that validation starts from; relative paths start at the "
+     "directory of the configuration file", false, 0, 0, applyTrustAnchorFiles},
+    {"interval", "duration", "60s",
+     "time between two runs of each probe, e.g. 500ms, 10s, 2m, 1h", false, 0, 0, applyInterval},
+    {"timeout", "duration", "5s",
+     "deadline of one probe, retries included; must be shorter than interval", false, 0, 0,
+     applyTimeout},
+    {"edns_buffer_size", "integer, bytes", "1232",
+     "EDNS UDP payload size that raw probes advertise, from 512 to 65535 bytes", false, 512,
+     65535, applyEdnsBufferSize},
+    {"workers", "integer", "2", "number of event-loop threads, from 1 to 64", false, 1, 64,
+     applyWorkers},
+    {"validating_resolvers_max", "integer", "256",
+     "maximum number of resolvers that get a libunbound context of their own, from 0 to "
+     "100000; each context costs about 1-1.5 MB once it has resolved a name", false, 0, 100'000,
+     applyValidatingResolversMax},
+    {"bogus_canary", "probe", "",
+     "a name with a deliberately broken DNSSEC chain, which only non-validating resolvers "
+     "answer, e.g. {name: www.dnssec-failed.org, type: A}", false, 0, 0, applyBogusCanary},
+    {"zones", "list of zones", "",
+     "zones to watch, each with its probes, e.g. "
+     "[{name: example.com, probes: [{name: www.example.com, type: A}]}]", true, 0, 0,
+     applyZones},
+    {"resolvers", "list of resolvers", "",
+     "recursive resolvers that every probe is sent through, e.g. "
+     "[{name: resolver1, address: 192.0.2.53}]", false, 0, 0, applyResolvers},
+    {"resolvers_file", "path", "",
+     "file of further resolvers, one per line as NAME ADDRESS [PORT] or ADDRESS; a relative "
+     "path starts at the directory of the configuration file", false, 0, 0, applyResolversFile},
+};
+
+constexpr Setting<ZoneSpec> kZoneSettings[] = {
+    {"name", "domain name", "", "domain name of the zone, e.g. example.com", true, 0, 0,
+     applyZoneName},
+    {"probes", "list of probes", "",
+     "questions sent for the zone, each at or below the zone name, e.g. "
+     "[{name: www.example.com, type: A}]", true, 0, 0, applyProbes},
+};
+
+constexpr Setting<ProbeSpec> kProbeSettings[] = {
+    {"name", "domain name", "", "query name, e.g. www.example.com", true, 0, 0, applyProbeName},
+    {"type", "RR type", "A", "query type as a mnemonic such as AAAA or DNSKEY, or TYPEnnn",
+     false, 0, 0, applyProbeType},
+};
+
+constexpr Setting<ResolverSpec> kResolverSettings[] = {
+    {"name", "label value", "",
+     "unique name used in metric labels; defaults to the address", false, 0, 0,
+     applyResolverName},
+    {"address", "IP address", "", "numeric IPv4 or IPv6 address, e.g. 192.0.2.53", true, 0, 0,
+     applyResolverAddress},
+    {"port", "integer", "53", "UDP and TCP port, from 1 to 65535", false, 1, 65535,
+     applyResolverPort},
+};
+// clang-format on
+
+}  // namespace
+
+std::span<const Setting<Config>> configSettings() { return kConfigSettings; }
+std::span<const Setting<ZoneSpec>> zoneSettings() { return kZoneSettings; }
+std::span<const Setting<ProbeSpec>> probeSettings() { return kProbeSettings; }
+std::span<const Setting<ResolverSpec>> resolverSettings() { return kResolverSettings; }
+
+}  // namespace dw::config_internal

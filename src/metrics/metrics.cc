@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "metrics/metrics.h"
+
+namespace dw {
+namespace {
+
+template <typename Builder>
+auto& family(Builder builder, prometheus::Registry& registry, const std::string& vantage,
+             const std::string& name, const std::string& help) {
+  return builder.Name(name).Help(help).Labels({{"vantage", vantage}}).Register(registry);
+}
+
+auto& counter(prometheus::Registry& registry, const std::string& vantage,
+              const std::string& name, const std::string& help) {
+  return family(prometheus::BuildCounter(), registry, vantage, name, help);
+}
+
+auto& gauge(prometheus::Registry& registry, const std::string& vantage, const std::string& name,
+            const std::string& help) {
+  return family(prometheus::BuildGauge(), registry, vantage, name, help);
+}
+
+}  // namespace
+
+const prometheus::Histogram::BucketBoundaries& probeDurationBuckets() {
+  static const prometheus::Histogram::BucketBoundaries kBuckets{0.005, 0.01, 0.025, 0.05, 0.1,
+                                                                0.25,  0.5,  1,     2.5,  5};
+  return kBuckets;
+}
+
+Metrics::Metrics(prometheus::Registry& r, const std::string& v)
+    : raw_probes(counter(r, v, "dnssec_watch_raw_probes_total",
+                         "Raw probes (DO=1, CD=0) by outcome: noerror, nxdomain, servfail, "
+                         "refused, other_rcode, timeout, malformed, network_error.")),
+      validation_probes(counter(r, v, "dnssec_watch_validation_probes_total",
+                                "Validating probes by DNSSEC state: secure, insecure, bogus, "
+                                "indeterminate, or timeout/error.")),
+      answer_size(gauge(r, v, "dnssec_watch_answer_size_bytes",
+                        "Size of the latest raw answer on the wire, by transport.")),
+      validation_state(gauge(r, v, "dnssec_watch_validation_state",
+                             "1 for the DNSSEC state of the latest validating probe, else 0.")),
+      bogus(counter(r, v, "dnssec_watch_bogus_total",
+                    "Validating probes judged bogus, by reason class.")),
+      servfail(counter(r, v, "dnssec_watch_servfail_total",
+                       "Raw SERVFAIL answers by cause: validation (the CD=1 retry was "
+                       "answered), other, or unknown (the CD=1 retry failed).")),
+      validation_failures(counter(
+          r, v, "dnssec_watch_validation_failures_total",
+          "SERVFAIL caused by DNSSEC validation at a resolver known to validate: the "
+          "rollback signal after the DS is published. Reason from EDE when present.")),
+      ad_answers(counter(r, v, "dnssec_watch_ad_answers_total",
+                         "Raw answers with the AD bit set.")),
+      truncated(counter(r, v, "dnssec_watch_truncated_total",
+                        "Raw UDP answers with the TC bit set.")),
+      tcp_fallback(counter(r, v, "dnssec_watch_tcp_fallback_total",
+                           "TCP retries after a truncated UDP answer, by outcome.")),
+      rrsig_missing(counter(r, v, "dnssec_watch_rrsig_missing_total",
+                            "Raw answers for a signed zone that held records but no RRSIG.")),
+      opt_missing(counter(r, v, "dnssec_watch_opt_missing_total",
+                          "Raw answers that came back without an OPT record.")),
+      extended_errors(counter(r, v, "dnssec_watch_extended_errors_total",
+                              "Extended DNS Error codes (RFC 8914) seen in raw answers.")),
+      zone_state(gauge(r, v, "dnssec_watch_zone_state",
+                       "1 for the current state of a resolver for a zone (ok, failing, "
+                       "bogus), after hysteresis; all 0 while unknown.")),
+      probe_duration(family(prometheus::BuildHistogram(), r, v,
+                            "dnssec_watch_probe_duration_seconds",
+                            "Time from sending a probe to its result, first exchange only.")),
+      last_probe_time(gauge(r, v, "dnssec_watch_last_probe_timestamp_seconds",
+                            "Unix time of the latest probe result.")),
+      edns_udp_size(gauge(r, v, "dnssec_watch_resolver_edns_udp_size_bytes",
+                          "EDNS UDP payload size the resolver advertised in its latest "
+                          "answer's OPT record.")),
+      resolver_validating(gauge(r, v, "dnssec_watch_resolver_validating",
+                                "1 when the resolver validates DNSSEC, 0 when it does not, "
+                                "-1 while unknown.")),
+      canary_probes(counter(r, v, "dnssec_watch_canary_probes_total",
+                            "Raw probes of the known-bogus canary name by outcome; a "
+                            "validating resolver answers servfail.")),
+      probes_in_flight(gauge(r, v, "dnssec_watch_probes_in_flight",
+                             "Probes sent and not yet finished.")),
+      probes_late(counter(r, v, "dnssec_watch_probes_late_total",
+                          "Probes started more than a tenth of the interval (at most 1 s) "
+                          "after their scheduled time.")),
+      probes_skipped(counter(r, v, "dnssec_watch_probes_skipped_total",
+                             "Scheduled probes skipped because the previous run of the same "
+                             "probe was still in flight.")),
+      targets(gauge(r, v, "dnssec_watch_targets",
+                    "Probe targets (question x resolver) in the running config.")),
+      errors(counter(r, v, "dnssec_watch_errors_total",
+                     "Errors by kind: timeout, network_error, malformed, setup.")),
+      config_reloads(counter(r, v, "dnssec_watch_config_reloads_total",
+                             "Config reloads on SIGHUP by result: success or failure.")),
+      config_last_reload_successful(gauge(r, v, "dnssec_watch_config_last_reload_successful",
+                                          "1 when the latest config reload succeeded.")),
+      build_info(gauge(r, v, "dnssec_watch_build_info",
+                       "Always 1; labels name the versions of dnssec-watch and its "
+                       "libraries.")) {}
+
+}  // namespace dw

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// Every metric family dnssec-watch exports, declared and registered in one place. The
+// README's metrics table lists the same names.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace dw {
+
+// Metric families of the prober. Each carries the constant label vantage="<config vantage>".
+// Families are owned by the registry; this struct only points at them.
+struct Metrics {
+  Metrics(prometheus::Registry& registry, const std::string& vantage);
+
+  // Per resolver, zone, qname, qtype.
+  prometheus::Family<prometheus::Counter>& raw_probes;         // result
+  prometheus::Family<prometheus::Counter>& validation_probes;  // state
+  prometheus::Family<prometheus::Gauge>& answer_size;          // transport
+  prometheus::Family<prometheus::Gauge>& validation_state;     // state, one-hot
+  // Per resolver and zone.
+  prometheus::Family<prometheus::Counter>& bogus;                // reason
+  prometheus::Family<prometheus::Counter>& servfail;             // cause
+  prometheus::Family<prometheus::Counter>& validation_failures;  // reason
+  prometheus::Family<prometheus::Counter>& ad_answers;
+  prometheus::Family<prometheus::Counter>& truncated;
+  prometheus::Family<prometheus::Counter>& tcp_fallback;  // outcome
+  prometheus::Family<prometheus::Counter>& rrsig_missing;
+  prometheus::Family<prometheus::Counter>& opt_missing;
+  prometheus::Family<prometheus::Counter>& extended_errors;  // code
+  prometheus::Family<prometheus::Gauge>& zone_state;         // engine, state, one-hot
+  // Per resolver.
+  prometheus::Family<prometheus::Histogram>& probe_duration;  // engine
+  prometheus::Family<prometheus::Gauge>& last_probe_time;     // engine
+  prometheus::Family<prometheus::Gauge>& edns_udp_size;
+  prometheus::Family<prometheus::Gauge>& resolver_validating;
+  prometheus::Family<prometheus::Counter>& canary_probes;  // result
+  // The prober itself.
+  prometheus::Family<prometheus::Gauge>& probes_in_flight;  // engine
+  prometheus::Family<prometheus::Counter>& probes_late;     // engine
+  prometheus::Family<prometheus::Counter>& probes_skipped;  // engine
+  prometheus::Family<prometheus::Gauge>& targets;           // engine
+  prometheus::Family<prometheus::Counter>& errors;          // kind
+  prometheus::Family<prometheus::Counter>& config_reloads;  // result
+  prometheus::Family<prometheus::Gauge>& config_last_reload_successful;
+  prometheus::Family<prometheus::Gauge>& build_info;
+};
+
+// Bucket bounds of dnssec_watch_probe_duration_seconds, in seconds.
+const prometheus::Histogram::BucketBoundaries& probeDurationBuckets();
+
+}  // namespace dw

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+// A pool of c-ares channels driven by a libevent loop through c-ares's socket-state callback.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <ares.h>
+
+struct event;
+struct event_base;
+
+namespace dw {
+
+class AresChannel;
+
+// Hands out c-ares channels pointed at one server each. A channel returns to the pool once
+// its query has ended; idle channels beyond `max_idle` are destroyed.
+//
+// Not thread-safe: every call runs on the thread of `base`.
+class AresChannelPool {
+ public:
+  // `flags` are ARES_FLAG_* values; every channel makes one try with `timeout`.
+  AresChannelPool(event_base* base, int flags, std::chrono::milliseconds timeout,
+                  size_t max_idle);
+  ~AresChannelPool();  // Destroys every channel: c-ares calls pending callbacks.
+
+  // Returns a channel pointed at address:port, or nullptr with `error` set.
+  AresChannel* acquire(const std::string& address, int family, uint16_t port, std::string& error);
+
+  // Gives a channel back once the query on it has fully ended. Safe to call from inside the
+  // channel's own query callback: the channel is recycled on a later loop turn.
+  void release(AresChannel* channel);
+
+  // Sends a query on `channel` and arms its timer.
+  void send(AresChannel* channel, const std::vector<unsigned char>& query,
+            ares_callback callback, void* arg);
+
+  size_t channelCount() const { return all_.size(); }
+
+ private:
+  static void onRecycle(int fd, short what, void* arg);
+
+  event_base* base_;
+  int flags_;
+  std::chrono::milliseconds timeout_;
+  size_t max_idle_;
+  std::vector<std::unique_ptr<AresChannel>> all_;
+  std::vector<AresChannel*> idle_;
+  std::vector<AresChannel*> to_recycle_;
+  event* recycle_event_ = nullptr;
+};
+
+}  // namespace dw

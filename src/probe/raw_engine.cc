@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "probe/raw_engine.h"
+
+#include <utility>
+
+#include <ares.h>
+
+#include "probe/ares_channel_pool.h"
+
+namespace dw {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Idle channels kept per pool; enough to absorb the probes of one scheduler tick.
+constexpr size_t kMaxIdleChannels = 256;
+
+}  // namespace
+
+struct RawEngine::Probe {
+  RawEngine* engine = nullptr;
+  ResolverSpec resolver;
+  ProbeSpec question;
+  Callback done;
+  RawResult result;
+  Step step = Step::Udp;
+  Clock::time_point sent_at;
+  AresChannel* channel = nullptr;
+  AresChannelPool* pool = nullptr;
+};
+
+RawEngine::RawEngine(event_base* base, Settings settings)
+    : base_(base),
+      settings_(settings),
+      udp_pool_(std::make_unique<AresChannelPool>(
+          base, ARES_FLAG_IGNTC | ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH, settings.timeout,
+          kMaxIdleChannels)),
+      tcp_pool_(std::make_unique<AresChannelPool>(
+          base, ARES_FLAG_USEVC | ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH, settings.timeout,
+          kMaxIdleChannels)) {}
+
+RawEngine::~RawEngine() {
+  stopping_ = true;
+  udp_pool_.reset();
+  tcp_pool_.reset();
+}
+
+void RawEngine::probe(const ResolverSpec& resolver, const ProbeSpec& question, Callback done) {
+  auto* probe = new Probe;
+  probe->engine = this;
+  probe->resolver = resolver;
+  probe->question = question;
+  probe->done = std::move(done);
+  ++in_flight_;
+  send(probe, Step::Udp);
+}
+
+void RawEngine::send(Probe* probe, Step step) {
+  probe->step = step;
+  Exchange& exchange = step == Step::Udp   ? probe->result.udp
+                       : step == Step::Tcp ? probe->result.tcp
+                                           : probe->result.cd_recheck;
+  exchange.attempted = true;
+  dns::QueryOptions options;
+  options.checking_disabled = step == Step::CdRecheck;
+  options.edns_buffer_size = settings_.edns_buffer_size;
+  std::vector<uint8_t> query = dns::buildQuery(probe->question.qname, probe->question.qtype,
+                                               options);
+  AresChannelPool* pool = step == Step::Tcp ? tcp_pool_.get() : udp_pool_.get();
+  std::string error;
+  AresChannel* channel = query.empty() ? nullptr
+                                       : pool->acquire(probe->resolver.address,
+                                                       probe->resolver.family,
+                                                       probe->resolver.port, error);
+  if (channel == nullptr) {
+    exchange.status = ExchangeStatus::NetworkError;
+    exchange.error = query.empty() ? "could not build the query" : error;
+    finish(probe);
+    return;
+  }
+  probe->channel = channel;
+  probe->pool = pool;
+  probe->sent_at = Clock::now();
+  pool->send(channel, query, &RawEngine::onAnswer, probe);
+}
+
+void RawEngine::onAnswer(void* arg, int status, int, unsigned char* abuf, int alen) {
+  auto* probe = static_cast<Probe*>(arg);
+  RawEngine* engine = probe->engine;
+  if (status == ARES_EDESTRUCTION || engine->stopping_) {
+    delete probe;
+    return;
+  }
+  probe->pool->release(probe->channel);
+  probe->channel = nullptr;
+  engine->handleAnswer(probe, status, abuf, alen);
+}
+
+void RawEngine::handleAnswer(Probe* probe, int status, const unsigned char* abuf, int alen) {
+  Exchange& exchange = probe->step == Step::Udp   ? probe->result.udp
+                       : probe->step == Step::Tcp ? probe->result.tcp
+                                                  : probe->result.cd_recheck;
+  exchange.latency =
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - probe->sent_at);
+  if (status == ARES_SUCCESS && abuf != nullptr && alen > 0) {
+    exchange.answer = dns::summarizeAnswer(abuf, static_cast<size_t>(alen),
+                                           probe->question.qname, probe->question.qtype);
+    if (!exchange.answer.parsed) {
+      exchange.status = ExchangeStatus::Malformed;
+      exchange.error = "unparseable answer: " + exchange.answer.parse_error;
+    } else if (!exchange.answer.question_matches || !exchange.answer.qr) {
+      exchange.status = ExchangeStatus::Malformed;
+      exchange.error = "the answer's question section does not match the query";
+    } else {
+      exchange.status = ExchangeStatus::Answered;
+    }
+  } else if (status == ARES_ETIMEOUT) {
+    exchange.status = ExchangeStatus::Timeout;
+  } else if (status == ARES_EBADRESP) {
+    exchange.status = ExchangeStatus::Malformed;
+    exchange.error = ares_strerror(status);
+  } else {
+    exchange.status = ExchangeStatus::NetworkError;
+    exchange.error = ares_strerror(status);
+  }
+  advance(probe);
+}
+
+void RawEngine::advance(Probe* probe) {
+  const RawResult& result = probe->result;
+  if (probe->step == Step::Udp && result.udp.status == ExchangeStatus::Answered &&
+      result.udp.answer.tc) {
+    send(probe, Step::Tcp);
+    return;
+  }
+  if (probe->step != Step::CdRecheck && result.answered() && result.final().answer.rcode == 2) {
+    send(probe, Step::CdRecheck);
+    return;
+  }
+  finish(probe);
+}
+
+void RawEngine::finish(Probe* probe) {
+  --in_flight_;
+  Callback done = std::move(probe->done);
+  RawResult result = std::move(probe->result);
+  delete probe;
+  done(std::move(result));
+}
+
+}  // namespace dw

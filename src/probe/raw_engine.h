@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+// The raw probe engine: DNS queries built by us and sent by c-ares straight to one resolver,
+// inside a libevent loop that other engines share.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "probe/result.h"
+
+struct event_base;
+
+namespace dw {
+
+class AresChannelPool;
+
+// Sends raw probes: DO set, CD clear, the configured EDNS size. Truncated answers are kept
+// and asked again over TCP; a SERVFAIL is asked again with CD=1.
+//
+// c-ares 1.18 channels are large (about 75 KB each, for their query tables), so channels are
+// pooled per engine and pointed at a resolver only while they carry its query: memory grows
+// with the probes in flight, not with the number of resolvers.
+//
+// Not thread-safe: every call, and every callback, runs on the thread of `base`.
+class RawEngine {
+ public:
+  struct Settings {
+    std::chrono::milliseconds timeout{5000};  // Deadline of each exchange.
+    uint16_t edns_buffer_size = 1232;
+  };
+  using Callback = std::function<void(RawResult)>;
+
+  RawEngine(event_base* base, Settings settings);
+  ~RawEngine();  // Ends probes in flight without calling their callbacks.
+  RawEngine(const RawEngine&) = delete;
+  RawEngine& operator=(const RawEngine&) = delete;
+
+  // Starts one probe. `done` runs exactly once on the loop thread, unless the engine is
+  // destroyed first.
+  void probe(const ResolverSpec& resolver, const ProbeSpec& question, Callback done);
+
+  size_t inFlight() const { return in_flight_; }
+
+ private:
+  struct Probe;
+  enum class Step { Udp, Tcp, CdRecheck };
+
+  void send(Probe* probe, Step step);
+  static void onAnswer(void* arg, int status, int timeouts, unsigned char* abuf, int alen);
+  void handleAnswer(Probe* probe, int status, const unsigned char* abuf, int alen);
+  void advance(Probe* probe);
+  void finish(Probe* probe);
+
+  event_base* base_;
+  Settings settings_;
+  std::unique_ptr<AresChannelPool> udp_pool_;
+  std::unique_ptr<AresChannelPool> tcp_pool_;
+  size_t in_flight_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace dw

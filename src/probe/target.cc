@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "probe/target.h"
+
+#include <algorithm>
+
+namespace dw {
+namespace {
+
+void addTarget(std::vector<ProbeTarget>& targets, const Config& config, size_t resolver_index,
+               const std::string& zone, const ProbeSpec& question, Engine engine) {
+  ProbeTarget target;
+  target.id = targets.size();
+  target.resolver_index = resolver_index;
+  target.resolver = &config.resolvers[resolver_index];
+  target.zone = zone;
+  target.canary = zone.empty();
+  target.question = question;
+  target.engine = engine;
+  targets.push_back(std::move(target));
+}
+
+}  // namespace
+
+std::vector<ProbeTarget> buildTargets(const Config& config) {
+  std::vector<ProbeTarget> targets;
+  const size_t resolver_count = config.resolvers.size();
+  const size_t validating_count =
+      std::min(resolver_count, static_cast<size_t>(config.validating_resolvers_max));
+  // Question-major order: consecutive targets go to different resolvers.
+  for (const ZoneSpec& zone : config.zones) {
+    for (const ProbeSpec& question : zone.probes) {
+      for (size_t r = 0; r < resolver_count; ++r) {
+        addTarget(targets, config, r, zone.name, question, Engine::Raw);
+      }
+      for (size_t r = 0; r < validating_count; ++r) {
+        addTarget(targets, config, r, zone.name, question, Engine::Validating);
+      }
+    }
+  }
+  if (config.bogus_canary) {
+    for (size_t r = 0; r < resolver_count; ++r) {
+      addTarget(targets, config, r, "", *config.bogus_canary, Engine::Raw);
+    }
+  }
+  const auto interval = config.interval.count();
+  const auto count = static_cast<long long>(targets.size());
+  for (auto& target : targets) {
+    target.offset = std::chrono::milliseconds(static_cast<long long>(target.id) * interval /
+                                              std::max(count, 1LL));
+  }
+  return targets;
+}
+
+}  // namespace dw

@@ -1,0 +1,735 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Starts, stops and reports on the local DNSSEC lab: one NSD authoritative
+# server for a private root "." and TLD "lab.", one validating and one
+# non-validating Unbound resolver, all on loopback addresses. The resolvers
+# only know the lab root (a stub-zone for "."), so nothing leaves
+# loopback. See README.md next to this script for the zone table.
+#
+# Usage: lab.sh start|stop|restart|status
+# Environment:
+#   LAB_DIR  state directory (default /tmp/dnssec-watch-lab)
+#   LAB_NET  first three octets of the lab addresses, must be inside
+#            127.0.0.0/8 (default 127.53.0, so the servers use 127.53.0.N:53)
+set -euo pipefail
+
+LAB_DIR=${LAB_DIR:-/tmp/dnssec-watch-lab}
+LAB_NET=${LAB_NET:-127.53.0}
+
+readonly TLD=lab
+readonly TTL=300
+# Child zones of lab. The function zone_kind maps each one to how it is signed.
+readonly CHILD_ZONES=(good unsigned nods bogusds expired)
+readonly SERVERS=(nsd unbound-validating unbound-nonvalidating)
+readonly READY_TIMEOUT_S=10
+readonly STOP_TIMEOUT_S=5
+readonly DNS_PORT=53
+
+log() { printf 'lab.sh: %s\n' "$*" >&2; }
+die() {
+  log "error: $*"
+  exit 1
+}
+
+usage() {
+  cat >&2 <<EOF
+Usage: lab.sh start|stop|restart|status
+  start    generate fresh keys and zones and start the lab; exits 0 at once
+           if all three servers already run and answer
+  stop     stop the lab servers started from LAB_DIR
+  restart  stop, then start with fresh keys and zones
+  status   print each server's pid and whether it answers; exits 0 if all
+           three answer, 3 otherwise
+Environment: LAB_DIR (default /tmp/dnssec-watch-lab), LAB_NET (default 127.53.0)
+EOF
+}
+
+# --- settings --------------------------------------------------------------
+
+# Rejects settings that could point the lab away from loopback or break the
+# unquoted paths in the generated server configs.
+validate_settings() {
+  if [[ ! $LAB_NET =~ ^127\.([0-9]{1,3})\.([0-9]{1,3})$ ]] ||
+    ((BASH_REMATCH[1] > 255 || BASH_REMATCH[2] > 255)); then
+    die "invalid LAB_NET '$LAB_NET': expected three octets inside 127.0.0.0/8, e.g. 127.53.0"
+  fi
+  if [[ $LAB_DIR =~ [[:space:]\"] ]]; then
+    die "invalid LAB_DIR '$LAB_DIR': whitespace and quotes are not supported"
+  fi
+  # The daemons change directory, so every path they see must be absolute.
+  LAB_DIR=$(realpath -m -- "$LAB_DIR")
+  if [[ $LAB_DIR == / ]]; then
+    die "invalid LAB_DIR '/': use a directory of its own"
+  fi
+}
+
+init_addresses() {
+  AUTH_ADDR=$LAB_NET.1
+  VALIDATING_ADDR=$LAB_NET.2
+  NONVALIDATING_ADDR=$LAB_NET.3
+  DEAD_ADDR=$LAB_NET.9
+}
+
+require_tools() {
+  local tool missing=()
+  for tool in nsd nsd-checkconf unbound unbound-checkconf ldns-keygen \
+    ldns-signzone ldns-key2ds dig ss ip flock realpath; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  if ((${#missing[@]})); then
+    die "missing tools: ${missing[*]} (Debian packages: nsd unbound ldnsutils dnsutils iproute2 util-linux)"
+  fi
+}
+
+server_addr() {
+  case $1 in
+    nsd) echo "$AUTH_ADDR" ;;
+    unbound-validating) echo "$VALIDATING_ADDR" ;;
+    unbound-nonvalidating) echo "$NONVALIDATING_ADDR" ;;
+    *) die "unknown server '$1'" ;;
+  esac
+}
+
+server_conf() { echo "$LAB_DIR/$1.conf"; }
+server_pidfile() { echo "$LAB_DIR/$1.pid"; }
+server_log() { echo "$LAB_DIR/$1.log"; }
+
+# --- processes -------------------------------------------------------------
+
+# Succeeds if the process is an nsd or unbound whose command line has an
+# argument inside LAB_DIR, i.e. the "-c LAB_DIR/NAME.conf" that start passes.
+# This keeps stop from killing servers of other labs or a recycled pid.
+is_lab_process() {
+  local pid=$1 exe
+  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+  exe=${exe% (deleted)}
+  case ${exe##*/} in
+    nsd | unbound) ;;
+    *) return 1 ;;
+  esac
+  # awk reads all input, so tr never gets SIGPIPE under pipefail.
+  tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" |
+    awk -v prefix="$LAB_DIR/" 'index($0, prefix) == 1 { found = 1 } END { exit !found }'
+}
+
+# Zombies still pass kill -0 but hold no sockets, so they count as gone.
+is_alive() {
+  local state
+  state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ -n $state && $state != Z ]]
+}
+
+# Prints the pid from a server's pidfile if that process is a live lab server.
+pidfile_pid() {
+  local pidfile pid
+  pidfile=$(server_pidfile "$1")
+  [[ -r $pidfile ]] || return 1
+  pid=$(tr -dc '0-9' <"$pidfile")
+  [[ -n $pid ]] && is_alive "$pid" && is_lab_process "$pid" || return 1
+  echo "$pid"
+}
+
+# Prints every live lab server process. This includes NSD's child processes,
+# which no pidfile names and which can outlive a parent killed by SIGKILL,
+# e.g. when they were stopped at the time.
+find_lab_pids() {
+  local dir pid
+  for dir in /proc/[0-9]*; do
+    pid=${dir#/proc/}
+    if is_alive "$pid" && is_lab_process "$pid"; then
+      echo "$pid"
+    fi
+  done
+}
+
+# Sends SIGTERM, waits up to STOP_TIMEOUT_S, then sends SIGKILL to the rest.
+terminate_and_wait() {
+  local pid deadline
+  (($#)) || return 0
+  kill -TERM "$@" 2>/dev/null || true
+  deadline=$((SECONDS + STOP_TIMEOUT_S))
+  while ((SECONDS < deadline)); do
+    any_alive "$@" || return 0
+    sleep 0.1
+  done
+  for pid in "$@"; do
+    if is_alive "$pid"; then
+      log "pid $pid still running ${STOP_TIMEOUT_S}s after SIGTERM, sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  deadline=$((SECONDS + 2))
+  while ((SECONDS < deadline)); do
+    any_alive "$@" || return 0
+    sleep 0.1
+  done
+  die "processes still running after SIGKILL: $*"
+}
+
+any_alive() {
+  local pid
+  for pid in "$@"; do
+    is_alive "$pid" && return 0
+  done
+  return 1
+}
+
+# Stops the servers listed in the pidfiles, then any leftover lab process, for
+# example NSD workers orphaned by a SIGKILL of their parent. Returns 1 if
+# nothing was running.
+stop_servers() {
+  local name pid found=1 pids=()
+  for name in "${SERVERS[@]}"; do
+    if pid=$(pidfile_pid "$name"); then
+      log "stopping $name (pid $pid)"
+      pids+=("$pid")
+    fi
+  done
+  terminate_and_wait "${pids[@]}"
+  ((${#pids[@]})) && found=0
+
+  mapfile -t pids < <(find_lab_pids)
+  if ((${#pids[@]})); then
+    log "stopping leftover lab processes: ${pids[*]}"
+    terminate_and_wait "${pids[@]}"
+    found=0
+  fi
+  for name in "${SERVERS[@]}"; do
+    rm -f -- "$(server_pidfile "$name")"
+  done
+  return "$found"
+}
+
+# --- network ---------------------------------------------------------------
+
+# Linux routes all of 127.0.0.0/8 to lo, so the lab addresses usually bind
+# without being added. Adds an address only where "ip route get" does not
+# report it as local, and records it so that stop removes it again.
+ensure_loopback_address() {
+  local addr=$1
+  if ip -o route get "$addr" 2>/dev/null | grep -q '^local '; then
+    return 0
+  fi
+  log "adding $addr/32 to lo because the kernel does not treat it as local"
+  ip addr add "$addr/32" dev lo || die "failed to add $addr/32 to lo. Run lab.sh as root."
+  echo "$addr" >>"$LAB_DIR/added-addresses"
+}
+
+remove_added_addresses() {
+  local addr
+  [[ -f $LAB_DIR/added-addresses ]] || return 0
+  while read -r addr; do
+    ip addr del "$addr/32" dev lo 2>/dev/null || true
+  done <"$LAB_DIR/added-addresses"
+  rm -f -- "$LAB_DIR/added-addresses"
+}
+
+# Prints the listening sockets on ADDR:53 (UDP and TCP) with their owners.
+port_holders() {
+  ss -Hlnptu "sport = :$DNS_PORT" 2>/dev/null | awk -v a="$1:$DNS_PORT" '$5 == a'
+}
+
+check_port_free() {
+  local holders
+  holders=$(port_holders "$1")
+  if [[ -n $holders ]]; then
+    die "$1:$DNS_PORT is in use by a process that this lab did not start:
+$holders
+Stop it, or pick other addresses with LAB_NET."
+  fi
+}
+
+# --- keys and zones --------------------------------------------------------
+
+# Generates an ECDSAP256SHA256 key pair in LAB_DIR/keys and prints its base
+# path. Extra arguments go to ldns-keygen (-k makes a KSK). ldns-keygen
+# writes into the current directory.
+generate_key() {
+  local zone=$1 base
+  shift
+  base=$(cd "$LAB_DIR/keys" && ldns-keygen -a ECDSAP256SHA256 "$@" -r /dev/urandom "$zone") ||
+    die "ldns-keygen failed for zone '$zone'"
+  echo "$LAB_DIR/keys/$base"
+}
+
+# Prints a key's DNSKEY record with TTL, without ldns-keygen's trailing comment.
+dnskey_record() {
+  sed 's/;.*$//' "$1.key" | awk -v ttl="$TTL" '{ print $1, ttl, "IN", $3, $4, $5, $6, $7 }'
+}
+
+# Prints the SHA-256 (digest type 2) DS record for a key.
+ds_record() {
+  ldns-key2ds -n -2 "$1.key" | awk -v ttl="$TTL" '{ print $1, ttl, "IN", $4, $5, $6, $7, $8 }'
+}
+
+# How each child zone differs: signed or not, DS in lab. or not, signatures
+# valid or expired.
+zone_kind() {
+  case $1 in
+    good) echo secure ;;
+    unsigned) echo unsigned ;;
+    nods) echo signed-without-ds ;;
+    bogusds) echo ds-mismatch ;;
+    expired) echo expired-signatures ;;
+    *) die "no zone kind for '$1'" ;;
+  esac
+}
+
+# Prints the SOA and NS records shared by every lab zone. The serial is the
+# current time because each start publishes new keys.
+zone_header() {
+  cat <<EOF
+\$ORIGIN $1
+\$TTL $TTL
+@ SOA ns.$TLD. hostmaster.$TLD. $(date +%s) 3600 600 86400 $TTL
+@ NS ns.$TLD.
+EOF
+}
+
+# Prints the child zone data: "www" A/AAAA, a short "txt" TXT and a "big"
+# TXT RRset of 8 records x 225 bytes = 1800 bytes of RDATA, so that its signed
+# DO answer does not fit in 1232 bytes and a resolver sets TC over UDP.
+child_zone_records() {
+  local zone=$1 i filler
+  echo "www A 192.0.2.1"
+  echo "www AAAA 2001:db8::1"
+  echo "txt TXT \"dnssec-watch lab zone $zone\""
+  filler=$(printf '%*s' 217 '' | tr ' ' 'x')
+  for i in 1 2 3 4 5 6 7 8; do
+    # 7 characters of prefix + 217 of filler = one 224-byte string.
+    echo "big TXT \"big-$i-$filler\""
+  done
+}
+
+# Prints a UTC timestamp in the YYYYMMDDhhmmss form that ldns-signzone
+# accepts, offset from now by the given date(1) expression.
+signature_time() {
+  date -u -d "$1" +%Y%m%d%H%M%S
+}
+
+# Signs a zone file with a KSK and a ZSK. The DNSKEY records are placed in
+# the zone so that they get the lab TTL instead of ldns-signzone's default.
+# Prints the KSK base path so the caller can derive the DS.
+sign_zone() {
+  local zone=$1 source=$2 inception=$3 expiration=$4 ksk zsk
+  ksk=$(generate_key "$zone" -k)
+  zsk=$(generate_key "$zone")
+  {
+    dnskey_record "$ksk"
+    dnskey_record "$zsk"
+  } >>"$source"
+  ldns-signzone -u -i "$inception" -e "$expiration" -o "$zone" \
+    -f "$source.signed" "$source" "$ksk" "$zsk" >&2 ||
+    die "ldns-signzone failed for zone '$zone'"
+  echo "$ksk"
+}
+
+# Writes LAB_DIR/zones/<child>.lab.zone[.signed] for one child zone and
+# prints the DS records that lab. must publish for it (possibly none).
+build_child_zone() {
+  local name=$1 zone="$1.$TLD." source kind ksk throwaway
+  source="$LAB_DIR/zones/$name.$TLD.zone"
+  kind=$(zone_kind "$name")
+  {
+    zone_header "$zone"
+    child_zone_records "$zone"
+  } >"$source"
+
+  case $kind in
+    unsigned)
+      # NSD loads the plain file, copied to the .signed name so that
+      # nsd.conf names every zone file the same way.
+      cp -- "$source" "$source.signed"
+      ;;
+    secure)
+      ksk=$(sign_zone "$zone" "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION")
+      ds_record "$ksk"
+      ;;
+    signed-without-ds)
+      sign_zone "$zone" "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION" >/dev/null
+      ;;
+    ds-mismatch)
+      sign_zone "$zone" "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION" >/dev/null
+      # A DS for a KSK that the zone never publishes, so no DNSKEY matches.
+      throwaway=$(generate_key "$zone" -k)
+      ds_record "$throwaway"
+      ;;
+    expired-signatures)
+      # The DS matches the KSK, so validators reach the zone's signatures and
+      # find them expired: inception 30 days ago, expiration 10 days ago.
+      ksk=$(sign_zone "$zone" "$source" "$(signature_time '-30 days')" "$(signature_time '-10 days')")
+      ds_record "$ksk"
+      ;;
+  esac
+}
+
+build_tld_zone() {
+  local child_ds=$1 name source="$LAB_DIR/zones/$TLD.zone"
+  {
+    zone_header "$TLD."
+    echo "ns A $AUTH_ADDR"
+    for name in "${CHILD_ZONES[@]}"; do
+      echo "$name NS ns.$TLD."
+    done
+    cat -- "$child_ds"
+  } >"$source"
+  sign_zone "$TLD." "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION"
+}
+
+# The root zone delegates lab. to ns.lab. with glue. Its KSK is the lab trust
+# anchor.
+build_root_zone() {
+  local tld_ksk=$1 source="$LAB_DIR/zones/root.zone"
+  {
+    zone_header "."
+    echo "$TLD. NS ns.$TLD."
+    echo "ns.$TLD. A $AUTH_ADDR"
+    ds_record "$tld_ksk"
+  } >"$source"
+  sign_zone "." "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION"
+}
+
+# Writes the root trust anchor in three forms:
+#   root.key                  DNSKEY line for unbound trust-anchor-file and
+#                             libunbound ub_ctx_add_ta_file
+#   root.ds                   the matching DS line
+#   delv-trust-anchors.conf   BIND trust-anchors clause for delv -a
+write_trust_anchor() {
+  local root_ksk=$1 flags protocol algorithm key
+  dnskey_record "$root_ksk" >"$LAB_DIR/root.key"
+  ds_record "$root_ksk" >"$LAB_DIR/root.ds"
+  read -r _ _ _ _ flags protocol algorithm key <"$LAB_DIR/root.key"
+  cat >"$LAB_DIR/delv-trust-anchors.conf" <<EOF
+trust-anchors {
+  . static-key $flags $protocol $algorithm "$key";
+};
+EOF
+}
+
+generate_zones() {
+  local name child_ds="$LAB_DIR/zones/child-ds.records" tld_ksk root_ksk
+  rm -rf -- "$LAB_DIR/keys" "$LAB_DIR/zones"
+  mkdir -p -- "$LAB_DIR/keys" "$LAB_DIR/zones"
+  # Inception one hour back tolerates small clock differences between
+  # signing and validating. 30 days of validity outlasts any test run.
+  VALID_INCEPTION=$(signature_time '-1 hour')
+  VALID_EXPIRATION=$(signature_time '+30 days')
+
+  : >"$child_ds"
+  for name in "${CHILD_ZONES[@]}"; do
+    build_child_zone "$name" >>"$child_ds"
+  done
+  tld_ksk=$(build_tld_zone "$child_ds")
+  root_ksk=$(build_root_zone "$tld_ksk")
+  write_trust_anchor "$root_ksk"
+}
+
+# --- server configs --------------------------------------------------------
+
+write_nsd_conf() {
+  local name
+  {
+    cat <<EOF
+# Generated by lab.sh and overwritten on every start.
+server:
+  ip-address: $AUTH_ADDR
+  port: $DNS_PORT
+  do-ip6: no
+  server-count: 1
+  reuseport: no
+  username: ""
+  chroot: ""
+  zonesdir: "$LAB_DIR/zones"
+  database: ""
+  zonelistfile: "$LAB_DIR/nsd.zonelist"
+  xfrdfile: "$LAB_DIR/nsd.xfrd.state"
+  xfrdir: "$LAB_DIR/nsd.xfr"
+  cookie-secret-file: "$LAB_DIR/nsd.cookiesecrets.txt"
+  pidfile: "$(server_pidfile nsd)"
+  logfile: "$(server_log nsd)"
+  verbosity: 1
+remote-control:
+  control-enable: no
+zone:
+  name: "."
+  zonefile: "root.zone.signed"
+zone:
+  name: "$TLD."
+  zonefile: "$TLD.zone.signed"
+EOF
+    for name in "${CHILD_ZONES[@]}"; do
+      printf 'zone:\n  name: "%s"\n  zonefile: "%s"\n' "$name.$TLD." "$name.$TLD.zone.signed"
+    done
+  } >"$(server_conf nsd)"
+}
+
+# Writes an Unbound config. Passing "-c" on the command line keeps
+# /etc/unbound/unbound.conf and the system trust anchor out of the lab.
+write_unbound_conf() {
+  local name=$1 modules=$2 anchor_line=$3
+  cat >"$(server_conf "$name")" <<EOF
+# Generated by lab.sh and overwritten on every start.
+server:
+  interface: $(server_addr "$name")
+  port: $DNS_PORT
+  do-ip6: no
+  num-threads: 1
+  # With SO_REUSEPORT a leftover server could share the port unnoticed.
+  so-reuseport: no
+  access-control: 127.0.0.0/8 allow
+  username: ""
+  chroot: ""
+  directory: "$LAB_DIR"
+  pidfile: "$(server_pidfile "$name")"
+  logfile: "$(server_log "$name")"
+  use-syslog: no
+  verbosity: 1
+  log-servfail: yes
+  val-log-level: 2
+  # Adds Extended DNS Errors (RFC 8914) to answers, e.g. on SERVFAIL.
+  ede: yes
+  module-config: "$modules"
+  # The lab root server is on 127.0.0.0/8, which Unbound skips by default.
+  do-not-query-localhost: no
+  qname-minimisation: no
+  # RFC 8145 key tag queries would only add noise to the lab root's traffic.
+  trust-anchor-signaling: no
+$anchor_line
+remote-control:
+  control-enable: no
+
+# Every query goes to the lab root server. A stub for "." takes the place of
+# the root hints, so Unbound never loads its built-in list of the real root
+# servers (iterator/iter_hints.c, hints_apply_cfg, in Unbound 1.17).
+stub-zone:
+  name: "."
+  stub-addr: $AUTH_ADDR
+EOF
+}
+
+write_configs() {
+  write_nsd_conf
+  write_unbound_conf unbound-validating "validator iterator" \
+    "  trust-anchor-file: \"$LAB_DIR/root.key\""
+  write_unbound_conf unbound-nonvalidating "iterator" \
+    "  # No trust anchor: this resolver forwards DNSSEC records unvalidated."
+}
+
+write_env_file() {
+  cat >"$LAB_DIR/lab.env" <<EOF
+LAB_DIR=$LAB_DIR
+LAB_AUTH=$AUTH_ADDR
+LAB_VALIDATING=$VALIDATING_ADDR
+LAB_NONVALIDATING=$NONVALIDATING_ADDR
+LAB_DEAD=$DEAD_ADDR
+LAB_ROOT_KEY=$LAB_DIR/root.key
+LAB_TLD=$TLD.
+EOF
+}
+
+# --- starting and probing --------------------------------------------------
+
+check_config() {
+  local name=$1 output
+  case $name in
+    nsd) output=$(nsd-checkconf "$(server_conf "$name")" 2>&1) ;;
+    *) output=$(unbound-checkconf "$(server_conf "$name")" 2>&1) ;;
+  esac || die "invalid config $(server_conf "$name"):
+$output"
+}
+
+# Starts one server. Both daemons fork into the background and write their
+# pidfile. fd 9 (the lab lock) is closed so that the daemons do not hold the
+# lock, and stdio goes to the log so that they do not hold the caller's pipes.
+launch_server() {
+  local name=$1 conf logfile
+  conf=$(server_conf "$name")
+  logfile=$(server_log "$name")
+  : >"$logfile"
+  case $name in
+    nsd) nsd -c "$conf" </dev/null >>"$logfile" 2>&1 9>&- ;;
+    *) unbound -c "$conf" </dev/null >>"$logfile" 2>&1 9>&- ;;
+  esac || return 1
+}
+
+# Succeeds if the server at ADDR sends any DNS response for QNAME/TYPE.
+server_responds() {
+  dig "@$1" -p "$DNS_PORT" +time=1 +tries=1 +norecurse "$2" "$3" >/dev/null 2>&1
+}
+
+# Prints why a server failed, with the last lines of its log.
+report_failure() {
+  local name=$1 reason=$2 logfile
+  logfile=$(server_log "$name")
+  log "$name on $(server_addr "$name"):$DNS_PORT $reason"
+  if [[ -s $logfile ]]; then
+    log "last lines of $logfile:"
+    tail -n 20 -- "$logfile" >&2
+  fi
+}
+
+# Polls until the server responds, for up to READY_TIMEOUT_S.
+wait_until_answering() {
+  local name=$1 addr deadline
+  addr=$(server_addr "$name")
+  deadline=$((SECONDS + READY_TIMEOUT_S))
+  while ((SECONDS < deadline)); do
+    server_responds "$addr" . SOA && return 0
+    if [[ -f $(server_pidfile "$name") ]] && ! pidfile_pid "$name" >/dev/null; then
+      report_failure "$name" "exited during startup"
+      return 1
+    fi
+    sleep 0.1
+  done
+  report_failure "$name" "did not answer within ${READY_TIMEOUT_S}s"
+  return 1
+}
+
+# Checks that NSD loaded every zone (authoritative SOA answer) and that the
+# validating resolver accepts the lab root with the generated trust anchor.
+check_lab_data() {
+  local zone output
+  for zone in . "$TLD." "${CHILD_ZONES[@]/%/.$TLD.}"; do
+    output=$(dig "@$AUTH_ADDR" -p "$DNS_PORT" +time=1 +tries=1 +norecurse "$zone" SOA)
+    if ! grep -q 'status: NOERROR' <<<"$output" || ! grep -q 'flags:.* aa' <<<"$output"; then
+      report_failure nsd "returned no authoritative SOA for zone '$zone'"
+      return 1
+    fi
+  done
+  output=$(dig "@$VALIDATING_ADDR" -p "$DNS_PORT" +time=2 +tries=1 +dnssec . SOA)
+  if ! grep -q 'flags:.* ad' <<<"$output"; then
+    report_failure unbound-validating "did not validate the lab root SOA with $LAB_DIR/root.key"
+    return 1
+  fi
+}
+
+# Succeeds if all three servers run from this LAB_DIR and answer on their
+# addresses.
+lab_is_running() {
+  local name
+  for name in "${SERVERS[@]}"; do
+    pidfile_pid "$name" >/dev/null || return 1
+    server_responds "$(server_addr "$name")" . SOA || return 1
+  done
+}
+
+start_lab() {
+  local name
+  if lab_is_running; then
+    log "lab already running in $LAB_DIR; leaving it as it is (use restart for fresh keys)"
+    return 0
+  fi
+  # A partly running or crashed lab is cleared before starting fresh.
+  stop_servers || true
+  for name in "$AUTH_ADDR" "$VALIDATING_ADDR" "$NONVALIDATING_ADDR"; do
+    ensure_loopback_address "$name"
+    check_port_free "$name"
+  done
+  generate_zones
+  write_configs
+  write_env_file
+
+  for name in "${SERVERS[@]}"; do
+    check_config "$name"
+    if ! launch_server "$name"; then
+      report_failure "$name" "failed to start"
+      stop_servers || true
+      return 1
+    fi
+    if ! wait_until_answering "$name"; then
+      stop_servers || true
+      return 1
+    fi
+  done
+  if ! check_lab_data; then
+    stop_servers || true
+    return 1
+  fi
+  if [[ -n $(port_holders "$DEAD_ADDR") ]]; then
+    log "warning: something listens on $DEAD_ADDR:$DNS_PORT, which tests use as a dead resolver"
+  fi
+  log "lab running: auth $AUTH_ADDR, validating $VALIDATING_ADDR, non-validating $NONVALIDATING_ADDR; settings in $LAB_DIR/lab.env"
+}
+
+stop_lab() {
+  if stop_servers; then
+    log "lab stopped"
+  else
+    log "lab was not running"
+  fi
+  remove_added_addresses
+}
+
+print_status() {
+  local name addr pid parent state all_up=0 pids=()
+  for name in "${SERVERS[@]}"; do
+    addr=$(server_addr "$name")
+    if pid=$(pidfile_pid "$name"); then
+      if server_responds "$addr" . SOA; then
+        state="running, pid $pid, answering"
+      else
+        state="running, pid $pid, NOT answering"
+        all_up=3
+      fi
+    else
+      state="not running"
+      all_up=3
+    fi
+    printf '%-22s %s:%s  %s\n' "$name" "$addr" "$DNS_PORT" "$state"
+  done
+  printf '%-22s %s:%s  %s\n' "dead (no server)" "$DEAD_ADDR" "$DNS_PORT" \
+    "$([[ -n $(port_holders "$DEAD_ADDR") ]] && echo "UNEXPECTEDLY IN USE" || echo "unused, as intended")"
+  # Lab processes that neither a pidfile nor a lab parent accounts for, e.g.
+  # after a crash. start and stop kill them.
+  mapfile -t pids < <(find_lab_pids)
+  for pid in "${pids[@]}"; do
+    parent=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || continue
+    if ! grep -qx -- "$pid" "$LAB_DIR"/*.pid 2>/dev/null && ! is_lab_process "$parent"; then
+      printf 'leftover lab process: pid %s %s\n' "$pid" "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+    fi
+  done
+  return "$all_up"
+}
+
+# Serializes start, stop and restart for one LAB_DIR, e.g. when tests run in
+# parallel. fd 9 stays open until the script exits.
+acquire_lock() {
+  mkdir -p -- "$LAB_DIR"
+  exec 9>"$LAB_DIR/lab.lock"
+  flock -w 60 9 || die "timed out after 60s waiting for $LAB_DIR/lab.lock"
+}
+
+main() {
+  if (($# != 1)); then
+    usage
+    exit 2
+  fi
+  validate_settings
+  init_addresses
+  case $1 in
+    start)
+      require_tools
+      acquire_lock
+      start_lab
+      ;;
+    stop)
+      acquire_lock
+      stop_lab
+      ;;
+    restart)
+      require_tools
+      acquire_lock
+      stop_lab
+      start_lab
+      ;;
+    status) print_status ;;
+    -h | --help | help) usage ;;
+    *)
+      usage
+      exit 2
+      ;;
+  esac
+}
+
+main "$@"
