@@ -67,10 +67,12 @@ nlohmann::json validationJson(const ValidationResult& result) {
   ZoneHealth health = observeValidation(result);
   nlohmann::json json{{"result", validationResultLabel(result)},
                       {"state", validationStateName(result.state)},
-                      {"rcode", dns::rcodeName(result.rcode)},
                       {"latency_ms", milliseconds(result.latency)},
                       {"health", zoneHealthName(health)},
                       {"healthy", health == ZoneHealth::Ok}};
+  if (result.status == ExchangeStatus::Answered) {
+    json["rcode"] = dns::rcodeName(result.rcode);
+  }
   if (result.state == ValidationState::Bogus) {
     json["reason"] = bogusReasonName(result.reason);
     json["why_bogus"] = result.why_bogus;
@@ -206,7 +208,8 @@ void CheckReport::printText(std::ostream& out) const {
       detail = "truncated, TCP " + probe["tcp"].value("status", "") +
                (detail.empty() ? "" : "; " + detail);
     }
-    const bool ad = first.contains("flags") && first["flags"].value("ad", false);
+    const bool has_flags = first.contains("flags");
+    const bool ad = has_flags && first["flags"].value("ad", false);
     out << fmt::format("{:<16} {:<10} {:<28} {:<7} {:<14} {:<9} {:>6} {:>5} {:<8} {}\n",
                        probe.value("resolver", ""), probe.value("engine", ""),
                        probe.value("qname", ""), probe.value("qtype", ""),
@@ -214,7 +217,7 @@ void CheckReport::printText(std::ostream& out) const {
                        first.value("rcode", probe.value("rcode", "-")),
                        first.contains("size_bytes") ? std::to_string(first.value("size_bytes", 0))
                                                     : "-",
-                       ad ? "yes" : "no",
+                       has_flags ? (ad ? "yes" : "no") : "-",
                        probe.value("health", probe.value("healthy", false) ? "ok" : "failing"),
                        detail);
   }

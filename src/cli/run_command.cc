@@ -98,6 +98,7 @@ int Daemon::run(const sigset_t& signals) {
     log_->info("stopping signal={}", strsignal(signal_number));
     server_->setReady(false);
     prober_->stop();
+    log_->debug("probing stopped");
     server_->stop();
     log_->info("dnssec-watch stopped");
     return kExitOk;
@@ -135,8 +136,8 @@ void Daemon::reload() {
       return;
     }
   }
-  logSummary("config reloaded", config);
   startProber(std::move(config));
+  logSummary("config reloaded", prober_->config());
   metrics.config_reloads.Add({{"result", "success"}}).Increment();
   metrics.config_last_reload_successful.Add({}).Set(1);
 }

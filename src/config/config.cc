@@ -3,11 +3,11 @@
 // resolvers file. The keys themselves are defined in settings.cc.
 #include "config/config.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstring>
 #include <filesystem>
 #include <optional>
-
-#include <yaml-cpp/yaml.h>
 
 #include "config/files.h"
 #include "config/location.h"
@@ -25,9 +25,9 @@ YAML::Node loadDocument(const std::string& text, const Source& source) {
   try {
     documents = YAML::LoadAll(text);
   } catch (const YAML::ParserException& error) {
-    const Location where =
-        error.mark.is_null() ? Location{source.name}
-                             : Location{source.name, error.mark.line + 1, error.mark.column + 1};
+    const Location where = error.mark.is_null()
+                               ? Location{source.name}
+                               : Location{source.name, error.mark.line + 1, error.mark.column + 1};
     throwConfigError(where, "", "invalid YAML: " + error.msg,
                      "fix the syntax at or before this position");
   }
@@ -119,8 +119,8 @@ void requireResolvers(const YamlValue& root, const Config& config) {
 Config loadConfig(const std::string& path) {
   std::string text;
   if (const int error = config_internal::readFile(path, text); error != 0) {
-    config_internal::throwConfigError(config_internal::Location{path},
-                                      "", std::string("cannot read: ") + std::strerror(error),
+    config_internal::throwConfigError(config_internal::Location{path}, "",
+                                      std::string("cannot read: ") + std::strerror(error),
                                       "check the path and permissions");
   }
   return parseConfig(text, path, std::filesystem::path(path).parent_path().string());
@@ -130,8 +130,8 @@ Config parseConfig(const std::string& yaml_text, const std::string& source_name,
                    const std::string& base_dir) {
   namespace internal = config_internal;
   const internal::Source source{source_name, base_dir};
-  const internal::YamlValue root(internal::loadDocument(yaml_text, source),
-                                 YAML::Mark::null_mark(), "", source);
+  const internal::YamlValue root(internal::loadDocument(yaml_text, source), YAML::Mark::null_mark(),
+                                 "", source);
   internal::requireTopLevelMap(root);
 
   Config config;

@@ -3,9 +3,8 @@
 #include "config/values.h"
 
 // <ldns/common.h> defines `true` and `false` as macros unless <stdbool.h> came first.
-#include <stdbool.h>
-
 #include <ldns/ldns.h>
+#include <stdbool.h>
 
 #include <cctype>
 #include <cstdlib>
@@ -28,7 +27,7 @@ std::string toLower(const char* text) {
   return lower;
 }
 
-// Returns the name that ldns parses from `text`; ldns_str2rdf_dname makes it absolute.
+// Returns the name that ldns parses from `text`, made absolute by ldns_str2rdf_dname, or null.
 RdfPtr toDname(const std::string& text, ldns_status& status) {
   ldns_rdf* rdf = nullptr;
   status = ldns_str2rdf_dname(&rdf, text.c_str());
@@ -36,8 +35,8 @@ RdfPtr toDname(const std::string& text, ldns_status& status) {
 }
 
 // Returns whether `text` has the generic "TYPEnnn" form (RFC 3597 section 5) but nnn is not a
-// number from 1 to 65535. ldns 1.8.3 reads the digits with atoi, which accepts "TYPE12abc" and
-// returns codes beyond 65535, so these cases must be caught before ldns sees them.
+// number from 1 to 65535. ldns 1.8.3 returns 12 for "TYPE12abc" and codes beyond 65535 for
+// large numbers, so parseRrType rejects these cases before it calls ldns.
 bool isMalformedGenericType(const std::string& text) {
   if (text.size() <= 4 || toLower(text.substr(0, 4).c_str()) != "type") {
     return false;
@@ -50,8 +49,8 @@ bool isMalformedGenericType(const std::string& text) {
   return code < 1 || code > 65535;
 }
 
-// RFC 6895 section 3.1: OPT (41) and the codes 128-255 are meta and query types, which carry
-// no RRset in an answer, so a probe of them cannot be validated.
+// Returns whether `code` is a meta or query type, whose RRs a probe cannot validate. These are
+// the codes 128-255 of the IANA RR TYPE registry (RFC 6895) and OPT, the EDNS pseudo-RR (RFC 6891).
 bool isMetaOrQueryType(int code) { return code == 41 || (code >= 128 && code <= 255); }
 
 }  // namespace

@@ -37,8 +37,11 @@ int readFile(const std::string& path, std::string& contents) {
   while ((read = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
     contents.append(buffer, read);
   }
-  // A directory opens on Linux but fails here with EISDIR.
-  return std::ferror(file.get()) ? (errno != 0 ? errno : EIO) : 0;
+  if (!std::ferror(file.get())) {
+    return 0;
+  }
+  // A directory opens on Linux, and reading it fails with EISDIR.
+  return errno != 0 ? errno : EIO;
 }
 
 std::string describeReadError(const Field& field, const std::string& resolved_path, int error) {

@@ -15,7 +15,7 @@ std::string resolvePath(const std::string& base_dir, const std::string& path);
 int readFile(const std::string& path, std::string& contents);
 
 // Throws at `field` unless the trust anchor file at `resolved_path` can be read and is not
-// empty. `field` holds the path as written, and `resolved_path` is that path after resolvePath.
+// empty. `field` contains the path as written, and `resolved_path` is that path after resolvePath.
 void checkTrustAnchorFile(const Field& field, const std::string& resolved_path);
 
 // Returns the text "cannot be read: <strerror>", with the resolved path when it differs.

@@ -40,7 +40,7 @@ size_t splitLine(std::string_view line, LineTokens& tokens) {
   return count;
 }
 
-// Rejects "ADDRESS PORT", which reads as NAME ADDRESS, with a fix that says how to set a port.
+// Rejects "ADDRESS PORT", which parses as NAME ADDRESS, with a fix that explains how to set a port.
 void rejectAddressPortPair(const LineTokens& tokens, const Field& address) {
   const bool first_is_address = toIpAddress(std::string(tokens[0].text)).has_value();
   const bool second_is_number =
@@ -57,6 +57,7 @@ void parseLine(std::string_view line, const Location& where, ResolverRegistry& r
   if (count == 0) {
     return;
   }
+
   auto toField = [&where](const Token& token, std::string_view key) {
     return Field{Location{where.file, where.line, token.column}, std::string(key),
                  std::string(token.text)};
@@ -69,12 +70,14 @@ void parseLine(std::string_view line, const Location& where, ResolverRegistry& r
   if (count == 2) {
     rejectAddressPortPair(tokens, address);
   }
+
   const IpAddress ip = parseIpAddress(address);
-  ResolverSpec spec{.name = ip.text, .address = ip.text, .family = ip.family,
-                    .origin = describeLine(where)};
+  ResolverSpec spec{
+      .name = ip.text, .address = ip.text, .family = ip.family, .origin = describeLine(where)};
   if (count == 3) {
     spec.port = static_cast<uint16_t>(parseInteger(toField(tokens[2], "port"), 1, 65535));
   }
+
   Field name{address.where, "name", ip.text};
   if (count >= 2) {
     name = toField(tokens[0], "name");
@@ -105,9 +108,9 @@ void ResolverRegistry::add(ResolverSpec spec, const Field& name, const Field& ad
   }
   if (auto [first, inserted] = by_name_.emplace(spec.name, index); !inserted) {
     const ResolverSpec& existing = resolvers_[first->second];
-    const std::string problem = quote(spec.name) +
-                                (name_defaulted ? ", the default name taken from the address," : "") +
-                                " is already the name of the resolver defined at " + existing.origin;
+    const std::string problem =
+        quote(spec.name) + (name_defaulted ? ", the default name taken from the address," : "") +
+        " is already the name of the resolver defined at " + existing.origin;
     throwConfigError(name.where, name.path, problem, "give each resolver a unique name");
   }
   resolvers_.push_back(std::move(spec));

@@ -33,7 +33,8 @@ void checkZoneProbes(const YamlValue& item, const ZoneSpec& zone) {
                 "use a name that ends in " + zone.name + " or move the probe to its own zone");
     }
     const Location where = probe_values[i].location();
-    if (auto [first, inserted] = first_lines.emplace(std::pair(probe.qname, probe.qtype), where.line);
+    if (auto [first, inserted] =
+            first_lines.emplace(std::pair(probe.qname, probe.qtype), where.line);
         !inserted) {
       throwConfigError(where, probe_values[i].path(),
                        quote(probe.qname) + " type " + probe.qtype_name +
@@ -143,7 +144,8 @@ void applyResolvers(const Setting<Config>&, const YamlValue& value, Config& conf
   }
 }
 
-// Stores the resolved path; config.cc reads the file once the inline resolvers are known.
+// Stores the resolved path. config.cc reads the file after all keys, so that the resolvers of
+// the YAML list come first.
 void applyResolversFile(const Setting<Config>&, const YamlValue& value, Config& config) {
   const Field path = value.scalar();
   if (path.text.empty()) {
@@ -198,18 +200,18 @@ void applyResolverPort(const Setting<ResolverSpec>& setting, const YamlValue& va
 // clang-format off
 constexpr Setting<Config> kConfigSettings[] = {
     {"listen", "address:port", "127.0.0.1:9911",
-     "address and TCP port of the HTTP server for /metrics; an IPv6 address goes in brackets, "
+     "address and TCP port of the HTTP server for /metrics, with an IPv6 address in brackets, "
      "e.g. [::1]:9911", false, 0, 0, applyListen},
     {"vantage", "label value", "default",
-     "value of the vantage label on every metric, naming where this monitor runs; ASCII "
-     "letters, digits, \"_\", \".\" and \"-\"", false, 0, 0, applyVantage},
+     "value of the vantage label on every metric, which names where this monitor runs, in "
+     "ASCII letters, digits, \"_\", \".\" and \"-\"", false, 0, 0, applyVantage},
     {"trust_anchor_files", "list of paths", "[/usr/share/dns/root.key]",
-     "files of DS or DNSKEY records that validation starts from; relative paths start at the "
-     "directory of the configuration file", false, 0, 0, applyTrustAnchorFiles},
+     "files of DS or DNSKEY records that validation starts from, with relative paths resolved "
+     "against the directory of the configuration file", false, 0, 0, applyTrustAnchorFiles},
     {"interval", "duration", "60s",
      "time between two runs of each probe, e.g. 500ms, 10s, 2m, 1h", false, 0, 0, applyInterval},
     {"timeout", "duration", "5s",
-     "deadline of one probe, retries included; must be shorter than interval", false, 0, 0,
+     "deadline of one probe, retries included, which must be shorter than interval", false, 0, 0,
      applyTimeout},
     {"edns_buffer_size", "integer, bytes", "1232",
      "EDNS UDP payload size that raw probes advertise, from 512 to 65535 bytes", false, 512,
@@ -218,7 +220,7 @@ constexpr Setting<Config> kConfigSettings[] = {
      applyWorkers},
     {"validating_resolvers_max", "integer", "256",
      "maximum number of resolvers that get a libunbound context of their own, from 0 to "
-     "100000; each context costs about 1-1.5 MB once it has resolved a name", false, 0, 100'000,
+     "100000. Each context costs about 1-1.5 MB once it has resolved a name", false, 0, 100'000,
      applyValidatingResolversMax},
     {"bogus_canary", "probe", "",
      "a name with a deliberately broken DNSSEC chain, which only non-validating resolvers "
@@ -231,8 +233,9 @@ constexpr Setting<Config> kConfigSettings[] = {
      "recursive resolvers that every probe is sent through, e.g. "
      "[{name: resolver1, address: 192.0.2.53}]", false, 0, 0, applyResolvers},
     {"resolvers_file", "path", "",
-     "file of further resolvers, one per line as NAME ADDRESS [PORT] or ADDRESS; a relative "
-     "path starts at the directory of the configuration file", false, 0, 0, applyResolversFile},
+     "file of further resolvers, one per line as NAME ADDRESS [PORT] or ADDRESS, with a "
+     "relative path resolved against the directory of the configuration file", false, 0, 0,
+     applyResolversFile},
 };
 
 constexpr Setting<ZoneSpec> kZoneSettings[] = {
@@ -251,11 +254,11 @@ constexpr Setting<ProbeSpec> kProbeSettings[] = {
 
 constexpr Setting<ResolverSpec> kResolverSettings[] = {
     {"name", "label value", "",
-     "unique name used in metric labels; defaults to the address", false, 0, 0,
+     "unique name used in metric labels, by default the address", false, 0, 0,
      applyResolverName},
     {"address", "IP address", "", "numeric IPv4 or IPv6 address, e.g. 192.0.2.53", true, 0, 0,
      applyResolverAddress},
-    {"port", "integer", "53", "UDP and TCP port, from 1 to 65535", false, 1, 65535,
+    {"port", "integer", "53", "DNS port of the resolver, from 1 to 65535", false, 1, 65535,
      applyResolverPort},
 };
 // clang-format on

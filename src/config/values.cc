@@ -18,9 +18,12 @@ namespace dw::config_internal {
 
 namespace {
 
-// Returns whether strtod reads the whole of `text` as a number, such as "1.5" or "1e3".
-bool isDecimalNumber(const std::string& text) {
-  if (text.empty()) {
+// Returns whether `text` is a number in a form other than a decimal integer, such as "1.5",
+// "1e3" or "0x10". It must start like a number, and strtod must read all of it.
+bool isOtherNumber(const std::string& text) {
+  const bool number_start = !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) ||
+                                              text[0] == '-' || text[0] == '+' || text[0] == '.');
+  if (!number_start) {
     return false;
   }
   char* end = nullptr;
@@ -43,7 +46,7 @@ int64_t parseInteger(const Field& field, int64_t min, int64_t max) {
     failValue(field, "is out of range", describeRange(min, max));
   }
   if (error != std::errc() || !whole_text) {
-    const char* problem = isDecimalNumber(text) ? "is not a whole number" : "is not a number";
+    const char* problem = isOtherNumber(text) ? "is not a whole number" : "is not a number";
     failValue(field, problem, describeRange(min, max));
   }
   if (value < 0 && min >= 0) {

@@ -60,8 +60,8 @@ struct RrType {
   std::string mnemonic = "A";
 };
 
-// Returns the RR type named in `field` (case-insensitive mnemonic or TYPEnnn). Types that
-// cannot be the answer to a query, such as OPT, AXFR or ANY, are rejected.
+// Returns the RR type named in `field` (case-insensitive mnemonic or TYPEnnn). Meta and query
+// types such as OPT, AXFR and ANY are rejected, because a probe cannot validate them.
 RrType parseRrType(const Field& field);
 
 }  // namespace dw::config_internal

@@ -43,8 +43,8 @@ size_t editDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-// Returns "did you mean "X"? " when one allowed key is within two edits of `key`, then the list
-// of allowed keys.
+// Returns the fix text for the unknown `key`. It suggests an allowed key within two edits of
+// `key`, if there is one, and lists all allowed keys.
 std::string suggestKeys(std::string_view key, std::span<const std::string_view> allowed) {
   std::string fix;
   for (std::string_view candidate : allowed) {
@@ -165,7 +165,8 @@ std::optional<YamlValue> YamlValue::find(std::string_view key) const {
 }
 
 void failMissing(const YamlValue& map, std::string_view key, std::string_view help) {
-  const std::string path = map.path().empty() ? std::string(key) : map.path() + "." + std::string(key);
+  const std::string path =
+      map.path().empty() ? std::string(key) : map.path() + "." + std::string(key);
   throwConfigError(map.location(), path, "is missing", "add it (" + std::string(help) + ")");
 }
 

@@ -27,8 +27,9 @@ struct Source {
 // when the node does not have the expected kind.
 class YamlValue {
  public:
-  // `key_mark` is the position of the key that maps to `node`; yaml-cpp gives an empty value
-  // (a key with nothing after it) the position of the next token, so errors about it cite the key.
+  // `key_mark` is the position of the key that maps to `node`. yaml-cpp 0.7 gives an empty
+  // value (a key with nothing after it) the position of the next token, so errors about an
+  // empty value cite the key instead.
   YamlValue(YAML::Node node, YAML::Mark key_mark, std::string path, const Source& source);
 
   const YAML::Node& node() const { return node_; }
@@ -71,7 +72,7 @@ struct Setting {
   std::string_view key;
   std::string_view type;           // Value kind as shown in help: "duration", "integer", ...
   std::string_view default_value;  // As written in YAML; empty when required or unset.
-  std::string_view help;           // What the key sets, its unit and range.
+  std::string_view help;           // Description of the value, with its unit and range.
   bool required = false;
   int64_t min = 0;  // Range of integer settings.
   int64_t max = 0;
@@ -79,8 +80,7 @@ struct Setting {
 };
 
 // Throws at `map` that its `key` is missing, with the key's help text in the fix.
-[[noreturn]] void failMissing(const YamlValue& map, std::string_view key,
-                              std::string_view help);
+[[noreturn]] void failMissing(const YamlValue& map, std::string_view key, std::string_view help);
 
 // Applies each entry of the YAML map `map` through its row in `table`, in file order, after
 // rejecting unknown and duplicate keys. Throws if a required key is missing.

@@ -88,7 +88,7 @@ Metrics::Metrics(prometheus::Registry& r, const std::string& v)
       targets(gauge(r, v, "dnssec_watch_targets",
                     "Probe targets (question x resolver) in the running config.")),
       errors(counter(r, v, "dnssec_watch_errors_total",
-                     "Errors by kind: timeout, network_error, malformed, setup.")),
+                     "Failed probes by kind: timeout, unreachable, malformed, network_error.")),
       config_reloads(counter(r, v, "dnssec_watch_config_reloads_total",
                              "Config reloads on SIGHUP by result: success or failure.")),
       config_last_reload_successful(gauge(r, v, "dnssec_watch_config_last_reload_successful",

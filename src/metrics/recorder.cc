@@ -251,8 +251,10 @@ void Recorder::recordServfail(const ProbeTarget& target, TargetHandles& handles,
   // validates, whether or not the canary has answered yet.
   updateValidating(target, true);
   BogusReason reason = reasonFromExtendedErrors(result.final().answer.extended_errors);
-  if (reason == BogusReason::None) {
-    reason = BogusReason::Other;
+  if (reason == BogusReason::None || reason == BogusReason::Other) {
+    std::lock_guard<std::mutex> lock(bogus_reason_mutex_);
+    auto found = bogus_reason_.find(questionKey(target));
+    reason = found != bogus_reason_.end() ? found->second : BogusReason::Other;
   }
   handles.validation_failures.get(bogusReasonName(reason)).Increment();
 }
@@ -282,6 +284,8 @@ void Recorder::onValidationResult(const ProbeTarget& target, const ValidationRes
   }
   if (result.state == ValidationState::Bogus) {
     handles.bogus.get(bogusReasonName(result.reason)).Increment();
+    std::lock_guard<std::mutex> lock(bogus_reason_mutex_);
+    bogus_reason_[questionKey(target)] = result.reason;
   }
   updateZoneHealth(target, handles, observeValidation(result),
                    result.why_bogus.empty() ? label : std::string_view(result.why_bogus));
@@ -344,6 +348,10 @@ void Recorder::logProbeError(const ProbeTarget& target, std::string_view kind,
              "detail=\"{}\" suppressed_since_last={}",
              target.resolver->name, target.resolver->address, target.question.qname,
              target.question.qtype_name, engineName(target.engine), kind, detail, suppressed);
+}
+
+std::string Recorder::questionKey(const ProbeTarget& target) {
+  return target.resolver->name + "|" + target.question.qname + "|" + target.question.qtype_name;
 }
 
 bool Recorder::zoneSigned(const std::string& zone) const {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <prometheus/registry.h>
@@ -58,6 +59,7 @@ class Recorder : public ResultSink {
                         std::string_view detail);
   void logProbeError(const ProbeTarget& target, std::string_view kind, std::string_view detail);
   bool zoneSigned(const std::string& zone) const;
+  static std::string questionKey(const ProbeTarget& target);
 
   Metrics metrics_;
   std::shared_ptr<spdlog::logger> log_;
@@ -69,6 +71,11 @@ class Recorder : public ResultSink {
   std::array<prometheus::Gauge*, 2> in_flight_{};
   std::array<prometheus::Counter*, 2> late_{};
   std::array<prometheus::Counter*, 2> skipped_{};
+
+  // The latest bogus reason libunbound gave per "resolver|qname|qtype", to explain raw
+  // SERVFAILs whose EDE is the bare code 6 ("DNSSEC Bogus") without text.
+  std::mutex bogus_reason_mutex_;  // Guards bogus_reason_.
+  std::unordered_map<std::string, BogusReason> bogus_reason_;
 
   std::mutex error_log_mutex_;  // Guards error_log_.
   struct ErrorLogEntry {

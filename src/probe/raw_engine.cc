@@ -116,6 +116,10 @@ void RawEngine::handleAnswer(Probe* probe, int status, const unsigned char* abuf
     }
   } else if (status == ARES_ETIMEOUT) {
     exchange.status = ExchangeStatus::Timeout;
+  } else if (status == ARES_ECONNREFUSED) {
+    exchange.status = ExchangeStatus::Unreachable;
+    exchange.error = "connection refused: nothing listens at " + probe->resolver.address +
+                     " port " + std::to_string(probe->resolver.port);
   } else if (status == ARES_EBADRESP) {
     exchange.status = ExchangeStatus::Malformed;
     exchange.error = ares_strerror(status);

@@ -18,6 +18,7 @@ std::string_view exchangeStatusName(ExchangeStatus status) {
     case ExchangeStatus::Answered: return "answered";
     case ExchangeStatus::Timeout: return "timeout";
     case ExchangeStatus::Malformed: return "malformed";
+    case ExchangeStatus::Unreachable: return "unreachable";
     case ExchangeStatus::NetworkError: return "network_error";
   }
   return "unknown";

@@ -20,7 +20,8 @@ enum class ExchangeStatus {
   Answered,      // A message came back and ldns parsed it.
   Timeout,       // Nothing came back before the deadline.
   Malformed,     // Something came back that is not a parseable answer to our question.
-  NetworkError,  // The socket failed: connection refused, unreachable, reset.
+  Unreachable,   // Connection refused: an ICMP port unreachable, or a TCP reset on connect.
+  NetworkError,  // Any other socket or library failure.
 };
 std::string_view exchangeStatusName(ExchangeStatus status);
 
@@ -48,7 +49,7 @@ struct RawResult {
 };
 
 // Outcome label of a raw probe: "noerror", "nxdomain", "servfail", "refused",
-// "other_rcode", "timeout", "malformed" or "network_error".
+// "other_rcode", "timeout", "malformed", "unreachable" or "network_error".
 std::string_view rawResultLabel(const RawResult& result);
 
 // DNSSEC security status, ordered from best to worst as in RFC 4033 5.

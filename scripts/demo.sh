@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Install what is missing, build, start the local DNSSEC lab and run dnssec-watch on it with
+# config/lab.yaml, serving metrics at http://127.0.0.1:9911/metrics until Ctrl-C.
+# Usage: scripts/demo.sh [SECONDS]   (with SECONDS, stop by itself after that long)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh build
+export LAB_DIR=/tmp/dnssec-watch-lab LAB_NET=127.53.0
+bash tests/lab/lab.sh start
+trap 'bash tests/lab/lab.sh stop' EXIT
+
+echo "demo: one round of every probe (dnssec-watch check):"
+./build/dnssec-watch check --config config/lab.yaml || true
+echo
+echo "demo: dnssec-watch run; metrics at http://127.0.0.1:9911/metrics, landing page at" \
+     "http://127.0.0.1:9911/"
+if [[ -n "${1:-}" ]]; then
+  ./build/dnssec-watch run --config config/lab.yaml &
+  daemon=$!
+  sleep "$1"
+  echo "demo: sample of the metrics after $1 s:"
+  curl -sf http://127.0.0.1:9911/metrics | grep -E '^dnssec_watch_(resolver_validating|validation_failures_total|zone_state.*state="bogus")' | head -20 || true
+  kill -TERM "$daemon"
+  wait "$daemon"
+else
+  ./build/dnssec-watch run --config config/lab.yaml
+fi
