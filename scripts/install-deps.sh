@@ -8,8 +8,8 @@ set -euo pipefail
 packages=(
   # Build
   build-essential cmake pkg-config
-  # Libraries
-  libunbound-dev libevent-dev libc-ares-dev prometheus-cpp-dev libcivetweb-dev
+  # Libraries (libunbound.pc also requires nettle and libevent)
+  libunbound-dev libevent-dev nettle-dev libc-ares-dev prometheus-cpp-dev libcivetweb-dev
   libyaml-cpp-dev libspdlog-dev libfmt-dev libldns-dev nlohmann-json3-dev
   # Tests
   libgtest-dev libgmock-dev googletest libcurl4-openssl-dev

@@ -118,6 +118,9 @@ nlohmann::json CheckReport::probeJson(const ProbeTarget& target) const {
   json["canary"] = target.canary;
   json["qname"] = target.question.qname;
   json["qtype"] = target.question.qtype_name;
+  if (target.engine == Engine::Validating) {
+    json["method"] = target.local_validation ? "local" : "libunbound";
+  }
   if (target.engine == Engine::Raw) {
     if (auto result = results_.raw(target.id)) {
       json.update(rawJson(target, *result));

@@ -113,6 +113,21 @@ void requireResolvers(const YamlValue& root, const Config& config) {
                    "add a resolver to the resolvers list or to the resolvers_file");
 }
 
+// Checks that key_resolver names a defined resolver, or defaults it to the first one.
+void checkKeyResolver(const YamlValue& root, Config& config) {
+  if (config.key_resolver.empty()) {
+    config.key_resolver = config.resolvers.front().name;
+    return;
+  }
+  for (const ResolverSpec& resolver : config.resolvers) {
+    if (resolver.name == config.key_resolver) {
+      return;
+    }
+  }
+  failValue(root.find("key_resolver")->scalar(), "names no resolver",
+            "use the name of a resolver from resolvers or resolvers_file");
+}
+
 }  // namespace
 }  // namespace config_internal
 
@@ -141,6 +156,7 @@ Config parseConfig(const std::string& yaml_text, const std::string& source_name,
   internal::checkDefaultTrustAnchor(root, config);
   internal::loadResolversFile(root, config);
   internal::requireResolvers(root, config);
+  internal::checkKeyResolver(root, config);
   return config;
 }
 

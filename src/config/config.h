@@ -48,6 +48,9 @@ struct Config {
   // Resolvers beyond this many get no libunbound context of their own, because each context
   // costs about 1-1.5 MB resident once it has resolved a name.
   int validating_resolvers_max = 256;
+  // Resolver through which the DNSKEYs for local validation are fetched, for the resolvers
+  // beyond validating_resolvers_max. By default the first resolver.
+  std::string key_resolver;
 
   std::optional<ProbeSpec> bogus_canary;  // A name only non-validating resolvers answer.
   std::vector<ZoneSpec> zones;

@@ -109,6 +109,12 @@ void applyWorkers(const Setting<Config>& setting, const YamlValue& value, Config
   config.workers = static_cast<int>(value.integer(setting.min, setting.max));
 }
 
+void applyKeyResolver(const Setting<Config>&, const YamlValue& value, Config& config) {
+  const Field name = value.scalar();
+  checkLabelValue(name, kResolverNameChars);
+  config.key_resolver = name.text;
+}
+
 void applyValidatingResolversMax(const Setting<Config>& setting, const YamlValue& value,
                                  Config& config) {
   config.validating_resolvers_max = static_cast<int>(value.integer(setting.min, setting.max));
@@ -222,6 +228,10 @@ constexpr Setting<Config> kConfigSettings[] = {
      "maximum number of resolvers that get a libunbound context of their own, from 0 to "
      "100000. Each context costs about 1-1.5 MB once it has resolved a name", false, 0, 100'000,
      applyValidatingResolversMax},
+    {"key_resolver", "resolver name", "",
+     "name of the resolver through which the DNSKEYs for local validation are fetched, for "
+     "the resolvers beyond validating_resolvers_max, by default the first resolver", false, 0,
+     0, applyKeyResolver},
     {"bogus_canary", "probe", "",
      "a name with a deliberately broken DNSSEC chain, which only non-validating resolvers "
      "answer, e.g. {name: www.dnssec-failed.org, type: A}", false, 0, 0, applyBogusCanary},

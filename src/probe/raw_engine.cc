@@ -22,6 +22,7 @@ struct RawEngine::Probe {
   ResolverSpec resolver;
   ProbeSpec question;
   Callback done;
+  ProbeOptions options;
   RawResult result;
   Step step = Step::Udp;
   Clock::time_point sent_at;
@@ -45,8 +46,10 @@ RawEngine::~RawEngine() {
   tcp_pool_.reset();
 }
 
-void RawEngine::probe(const ResolverSpec& resolver, const ProbeSpec& question, Callback done) {
+void RawEngine::probe(const ResolverSpec& resolver, const ProbeSpec& question, Callback done,
+                      ProbeOptions options) {
   auto* probe = new Probe;
+  probe->options = options;
   probe->engine = this;
   probe->resolver = resolver;
   probe->question = question;
@@ -62,7 +65,7 @@ void RawEngine::send(Probe* probe, Step step) {
                                            : probe->result.cd_recheck;
   exchange.attempted = true;
   dns::QueryOptions options;
-  options.checking_disabled = step == Step::CdRecheck;
+  options.checking_disabled = step == Step::CdRecheck || probe->options.checking_disabled;
   options.edns_buffer_size = settings_.edns_buffer_size;
   std::vector<uint8_t> query = dns::buildQuery(probe->question.qname, probe->question.qtype,
                                                options);
@@ -113,6 +116,9 @@ void RawEngine::handleAnswer(Probe* probe, int status, const unsigned char* abuf
       exchange.error = "the answer's question section does not match the query";
     } else {
       exchange.status = ExchangeStatus::Answered;
+      if (probe->options.keep_wire) {
+        exchange.wire.assign(abuf, abuf + alen);
+      }
     }
   } else if (status == ARES_ETIMEOUT) {
     exchange.status = ExchangeStatus::Timeout;
@@ -137,7 +143,8 @@ void RawEngine::advance(Probe* probe) {
     send(probe, Step::Tcp);
     return;
   }
-  if (probe->step != Step::CdRecheck && result.answered() && result.final().answer.rcode == 2) {
+  if (probe->step != Step::CdRecheck && !probe->options.checking_disabled && result.answered() &&
+      result.final().answer.rcode == 2) {
     send(probe, Step::CdRecheck);
     return;
   }

@@ -19,6 +19,12 @@ namespace dw {
 
 class AresChannelPool;
 
+struct RawProbeOptions {
+  // Sends CD=1 from the start (for local validation) and so skips the CD=1 recheck.
+  bool checking_disabled = false;
+  bool keep_wire = false;  // Keep the final answer's bytes in Exchange::wire.
+};
+
 // Sends raw probes: DO set, CD clear, the configured EDNS size. Truncated answers are kept
 // and asked again over TCP; a SERVFAIL is asked again with CD=1.
 //
@@ -34,6 +40,7 @@ class RawEngine {
     uint16_t edns_buffer_size = 1232;
   };
   using Callback = std::function<void(RawResult)>;
+  using ProbeOptions = RawProbeOptions;
 
   RawEngine(event_base* base, Settings settings);
   ~RawEngine();  // Ends probes in flight without calling their callbacks.
@@ -42,7 +49,8 @@ class RawEngine {
 
   // Starts one probe. `done` runs exactly once on the loop thread, unless the engine is
   // destroyed first.
-  void probe(const ResolverSpec& resolver, const ProbeSpec& question, Callback done);
+  void probe(const ResolverSpec& resolver, const ProbeSpec& question, Callback done,
+             ProbeOptions options = {});
 
   size_t inFlight() const { return in_flight_; }
 

@@ -117,11 +117,8 @@ BogusReason classifyWhyBogus(std::string_view why_bogus) {
 }
 
 std::string_view validationResultLabel(const ValidationResult& result) {
-  if (result.status == ExchangeStatus::Timeout) {
-    return "timeout";
-  }
   if (result.status != ExchangeStatus::Answered) {
-    return "error";
+    return exchangeStatusName(result.status);
   }
   return validationStateName(result.state);
 }

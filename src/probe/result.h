@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dns/message.h"
 
@@ -32,6 +33,7 @@ struct Exchange {
   std::string error;  // Why, for Malformed and NetworkError.
   dns::AnswerSummary answer;
   std::chrono::microseconds latency{0};
+  std::vector<uint8_t> wire;  // The answer's bytes, kept only when the caller asks.
 };
 
 // Result of a raw probe: the query with DO set and CD clear, straight to one resolver.
@@ -86,7 +88,8 @@ struct ValidationResult {
   std::chrono::microseconds latency{0};
 };
 
-// Outcome label of a validating probe: the state name, or "timeout" / "error".
+// Outcome label of a validating probe: the state name, or the exchange status ("timeout",
+// "unreachable", "malformed", "network_error") when no answer came.
 std::string_view validationResultLabel(const ValidationResult& result);
 
 }  // namespace dw

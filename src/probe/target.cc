@@ -32,10 +32,9 @@ std::vector<ProbeTarget> buildTargets(const Config& config) {
       for (size_t r = 0; r < resolver_count; ++r) {
         addTarget(targets, config, r, zone.name, question, Engine::Raw);
       }
-      // TODO: validate the raw DO+CD answers of resolvers beyond validating_resolvers_max
-      // locally with ldns, against DNSKEYs that a trusted libunbound context obtained.
-      for (size_t r = 0; r < validating_count; ++r) {
+      for (size_t r = 0; r < resolver_count; ++r) {
         addTarget(targets, config, r, zone.name, question, Engine::Validating);
+        targets.back().local_validation = r >= validating_count;
       }
     }
   }

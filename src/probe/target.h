@@ -21,12 +21,15 @@ struct ProbeTarget {
   bool canary = false;  // The known-bogus name that only non-validating resolvers answer.
   ProbeSpec question;
   Engine engine = Engine::Raw;
+  // A validating target beyond validating_resolvers_max: verified locally with ldns against
+  // keys from the key resolver, instead of by a libunbound context of its own.
+  bool local_validation = false;
   std::chrono::milliseconds offset{0};  // Start time within each interval.
 };
 
 // Builds the targets for `config`: every zone probe through every resolver with the raw
-// engine, the same with the validating engine for the first validating_resolvers_max
-// resolvers, and the bogus canary through every resolver with the raw engine. Offsets spread
+// engine and with the validating engine (local validation beyond validating_resolvers_max),
+// and the bogus canary through every resolver with the raw engine. Offsets spread
 // the targets evenly over the interval, interleaved so that one resolver's probes do not
 // start together.
 std::vector<ProbeTarget> buildTargets(const Config& config);

@@ -6,6 +6,8 @@
 #include <event2/event.h>
 #include <spdlog/spdlog.h>
 
+#include "probe/key_cache.h"
+#include "probe/local_validating_engine.h"
 #include "probe/raw_engine.h"
 #include "probe/validating_engine.h"
 
@@ -44,13 +46,26 @@ Worker::Worker(const Config& config, std::vector<const ProbeTarget*> targets, Re
       base_, RawEngine::Settings{config.timeout, config.edns_buffer_size});
   validating_ = std::make_unique<ValidatingEngine>(
       base_, ValidatingEngine::Settings{config.timeout, config.trust_anchor_files});
+  KeyCache::Settings key_settings;
+  key_settings.timeout = config.timeout;
+  key_settings.trust_anchor_files = config.trust_anchor_files;
+  for (const ResolverSpec& resolver : config.resolvers) {
+    if (resolver.name == config.key_resolver) {
+      key_settings.key_resolver = resolver;
+    }
+  }
+  keys_ = std::make_unique<KeyCache>(base_, key_settings);
+  local_ = std::make_unique<LocalValidatingEngine>(*raw_, *keys_);
 }
 
 Worker::~Worker() {
   stop();
   join();
-  // Engines first: their destructors free events that belong to the base.
+  // Engines first: their destructors free events that belong to the base. The local engine
+  // only borrows the raw engine and the key cache.
+  local_.reset();
   raw_.reset();
+  keys_.reset();
   validating_.reset();
   event_free(timer_);
   event_free(stop_event_);
@@ -125,12 +140,16 @@ void Worker::launch(Slot& slot, Clock::time_point now) {
       sink_.onRawResult(*slot_ptr->target, result);
       complete(*slot_ptr);
     });
+    return;
+  }
+  auto done = [this, slot_ptr](ValidationResult result) {
+    sink_.onValidationResult(*slot_ptr->target, result);
+    complete(*slot_ptr);
+  };
+  if (target.local_validation) {
+    local_->probe(*target.resolver, target.question, target.zone, std::move(done));
   } else {
-    validating_->probe(*target.resolver, target.question,
-                       [this, slot_ptr](ValidationResult result) {
-                         sink_.onValidationResult(*slot_ptr->target, result);
-                         complete(*slot_ptr);
-                       });
+    validating_->probe(*target.resolver, target.question, std::move(done));
   }
 }
 

@@ -16,6 +16,8 @@ struct event_base;
 
 namespace dw {
 
+class KeyCache;
+class LocalValidatingEngine;
 class RawEngine;
 class ValidatingEngine;
 
@@ -62,6 +64,8 @@ class Worker {
   event* stop_event_ = nullptr;
   std::unique_ptr<RawEngine> raw_;
   std::unique_ptr<ValidatingEngine> validating_;
+  std::unique_ptr<KeyCache> keys_;
+  std::unique_ptr<LocalValidatingEngine> local_;
   std::thread thread_;
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `dnssec-watch check --format json` against the lab: one round through a validating
 // resolver, a non-validating one, an address where nothing listens, and one that hangs.
+#include <map>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -173,6 +175,62 @@ TEST(CheckCommandTest, BadConfigExitsTwoWithLocatedError) {
   EXPECT_NE(result.err.find(path + ":3:"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("dns.example"), std::string::npos) << result.err;
   EXPECT_TRUE(result.out.empty()) << result.out;
+}
+
+}  // namespace
+}  // namespace dw::test
+
+namespace dw::test {
+namespace {
+
+// With validating_resolvers_max: 0 no resolver gets a libunbound context; every validating
+// probe is verified locally against keys fetched through the key resolver.
+class LocalValidationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Lab lab = readLab();
+    const std::string config = writeTempFile(
+        "local.yaml",
+        labConfig(lab, {"validating " + lab.validating, "nonvalidating " + lab.nonvalidating},
+                  "timeout: 2s\nvalidating_resolvers_max: 0\nkey_resolver: validating\n"));
+    const CommandResult result = runBinary({"check", "--config", config, "--format", "json"});
+    report_ = new nlohmann::json(nlohmann::json::parse(result.out, nullptr, false));
+  }
+  static void TearDownTestSuite() { delete report_; }
+
+  static nlohmann::json probe(const std::string& resolver, const std::string& qname) {
+    for (const auto& item : (*report_)["probes"]) {
+      if (item["resolver"] == resolver && item["engine"] == "validating" &&
+          item["qname"] == qname && item["qtype"] == "A") {
+        return item;
+      }
+    }
+    ADD_FAILURE() << "no validating probe of " << qname << " via " << resolver;
+    return nlohmann::json::object();
+  }
+
+  static inline nlohmann::json* report_ = nullptr;
+};
+
+TEST_F(LocalValidationTest, GivesSameStatesAsLibunbound) {
+  ASSERT_FALSE(report_->is_discarded());
+  const std::map<std::string, std::string> expected{{"www.good.lab.", "secure"},
+                                                    {"www.unsigned.lab.", "insecure"},
+                                                    {"www.nods.lab.", "insecure"},
+                                                    {"www.bogusds.lab.", "bogus"},
+                                                    {"www.expired.lab.", "bogus"}};
+  for (const char* resolver : {"validating", "nonvalidating"}) {
+    for (const auto& [qname, state] : expected) {
+      nlohmann::json item = probe(resolver, qname);
+      EXPECT_EQ(item["method"], "local") << resolver << " " << qname;
+      EXPECT_EQ(item["state"], state) << resolver << " " << qname << ": " << item.dump();
+    }
+  }
+}
+
+TEST_F(LocalValidationTest, NamesBogusReasons) {
+  EXPECT_EQ(probe("nonvalidating", "www.bogusds.lab.")["reason"], "ds_mismatch");
+  EXPECT_EQ(probe("nonvalidating", "www.expired.lab.")["reason"], "signature_expired");
 }
 
 }  // namespace

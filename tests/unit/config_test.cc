@@ -436,7 +436,8 @@ TEST(ConfigKeyTest, UnknownTopLevelKey) {
   EXPECT_EQ(loadError("unknown_key.yaml"),
             "unknown_key.yaml:2:1: intervall: unknown key \"intervall\"; did you mean "
             "\"interval\"? allowed keys are listen, vantage, trust_anchor_files, interval, "
-            "timeout, edns_buffer_size, workers, validating_resolvers_max, bogus_canary, zones, "
+            "timeout, edns_buffer_size, workers, validating_resolvers_max, key_resolver, "
+            "bogus_canary, zones, "
             "resolvers, resolvers_file");
 }
 
@@ -674,6 +675,22 @@ TEST(ConfigResolverTest, HostnameAddress) {
   EXPECT_EQ(loadError("resolver_hostname.yaml"),
             "resolver_hostname.yaml:8:29: resolvers[2].address: \"dns.google\" is not a numeric "
             "IP address; use a numeric IPv4 or IPv6 address");
+}
+
+TEST(ConfigResolverTest, KeyResolverNamesNoResolver) {
+  EXPECT_EQ(loadError("key_resolver_unknown.yaml"),
+            "key_resolver_unknown.yaml:7:15: key_resolver: \"resolver2\" names no resolver; use "
+            "the name of a resolver from resolvers or resolvers_file");
+}
+
+TEST(ConfigResolverTest, KeyResolverDefaultsToFirstResolver) {
+  const Config config = parseConfig(
+      "zones: [{name: example.com, probes: [{name: www.example.com}]}]\n"
+      "trust_anchor_files: [" + std::string(DW_SOURCE_DIR) +
+          "/tests/unit/testdata/config/root.key]\n"
+          "resolvers: [{name: first, address: 192.0.2.1}, {name: second, address: 192.0.2.2}]\n",
+      "inline.yaml", ".");
+  EXPECT_EQ(config.key_resolver, "first");
 }
 
 TEST(ConfigResolverTest, BracketedAddress) {
