@@ -2,6 +2,7 @@
 // dnssec-watch: resolver-side DNSSEC validation monitor and synthetic prober.
 #include <ares.h>
 #include <event2/thread.h>
+#include <sys/resource.h>
 
 #include <iostream>
 #include <stdexcept>
@@ -11,6 +12,20 @@
 #include "cli/commands.h"
 #include "config/config.h"
 #include "log.h"
+
+namespace {
+
+// Each resolver with a query in flight holds a socket, so thousands of resolvers need more
+// than the usual soft limit of 1024 open files.
+void raiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -34,6 +49,7 @@ int main(int argc, char** argv) {
               << "\" is not a level; use trace, debug, info, warn, error, critical or off\n";
     return dw::kExitUsage;
   }
+  raiseOpenFileLimit();
   // Worker loops are stopped from the main thread, so libevent needs its locks.
   evthread_use_pthreads();
   ares_library_init(ARES_LIB_INIT_ALL);

@@ -20,6 +20,7 @@ class AresChannel {
   AresChannel& operator=(const AresChannel&) = delete;
 
   bool ok() const { return channel_ != nullptr; }
+  const std::string& server() const { return server_; }
   const std::string& initError() const { return init_error_; }
   bool pointAt(const std::string& address, int family, uint16_t port, std::string& error);
   void send(const std::vector<unsigned char>& query, ares_callback callback, void* arg);
@@ -165,6 +166,12 @@ AresChannelPool::~AresChannelPool() {
 
 AresChannel* AresChannelPool::acquire(const std::string& address, int family, uint16_t port,
                                       std::string& error) {
+  const std::string server = address + "|" + std::to_string(port);
+  auto active = active_.find(server);
+  if (active != active_.end()) {
+    ++active->second.queries;
+    return active->second.channel;
+  }
   AresChannel* channel = nullptr;
   if (!idle_.empty()) {
     channel = idle_.back();
@@ -182,10 +189,17 @@ AresChannel* AresChannelPool::acquire(const std::string& address, int family, ui
     idle_.push_back(channel);
     return nullptr;
   }
+  active_[server] = Active{channel, 1};
   return channel;
 }
 
 void AresChannelPool::release(AresChannel* channel) {
+  auto active = active_.find(channel->server());
+  if (active == active_.end() || active->second.channel != channel ||
+      --active->second.queries > 0) {
+    return;
+  }
+  active_.erase(active);
   // c-ares frees the query only after its callback returns, and ares_set_servers_ports
   // refuses a channel with a query pending, so recycling waits for the next loop turn.
   to_recycle_.push_back(channel);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <ares.h>
@@ -16,8 +17,10 @@ namespace dw {
 
 class AresChannel;
 
-// Hands out c-ares channels pointed at one server each. A channel returns to the pool once
-// its query has ended; idle channels beyond `max_idle` are destroyed.
+// Hands out c-ares channels pointed at one server each. Queries to the same server share a
+// channel, so the pool holds about one channel per server with queries in flight. A channel
+// returns to the pool once its last query has ended; idle channels beyond `max_idle` are
+// destroyed.
 //
 // Not thread-safe: every call runs on the thread of `base`.
 class AresChannelPool {
@@ -27,11 +30,12 @@ class AresChannelPool {
                   size_t max_idle);
   ~AresChannelPool();  // Destroys every channel: c-ares calls pending callbacks.
 
-  // Returns a channel pointed at address:port, or nullptr with `error` set.
+  // Returns a channel pointed at address:port for one query, or nullptr with `error` set.
+  // Every successful acquire() needs one release().
   AresChannel* acquire(const std::string& address, int family, uint16_t port, std::string& error);
 
-  // Gives a channel back once the query on it has fully ended. Safe to call from inside the
-  // channel's own query callback: the channel is recycled on a later loop turn.
+  // Ends one query's use of a channel. Safe to call from inside the query's own callback:
+  // a channel without queries is recycled on a later loop turn.
   void release(AresChannel* channel);
 
   // Sends a query on `channel` and arms its timer.
@@ -49,6 +53,11 @@ class AresChannelPool {
   size_t max_idle_;
   std::vector<std::unique_ptr<AresChannel>> all_;
   std::vector<AresChannel*> idle_;
+  struct Active {
+    AresChannel* channel = nullptr;
+    size_t queries = 0;
+  };
+  std::unordered_map<std::string, Active> active_;  // By "address|port".
   std::vector<AresChannel*> to_recycle_;
   event* recycle_event_ = nullptr;
 };
