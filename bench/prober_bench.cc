@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// prober_bench: runs the prober against one resolver that answers on many loopback addresses
-// and prints probes per second, CPU seconds per 1,000 probes and resident memory.
+// prober_bench: runs dnssec-watch probes against one resolver that answers on many loopback
+// addresses, then prints probes per second, CPU seconds per 1,000 probes and resident memory.
 //
-// bench/run.sh starts the resolver and the baselines and runs this program; see
-// docs/benchmarks.md for the method and the figures.
+// bench/run.sh starts the resolver and the baselines and runs this program. docs/benchmarks.md
+// describes the method and records the figures.
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <ares.h>
 #include <event2/thread.h>
@@ -18,10 +19,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -46,41 +50,52 @@ constexpr size_t kAddressesPerOctet = 250;
 constexpr size_t kMaxResolvers = kAddressesPerOctet * 256;
 
 const char* const kUsage = R"(Usage: prober_bench [OPTION=VALUE]...
-Runs dnssec-watch probes against a resolver on many loopback addresses for a fixed time,
-then prints one summary and one "RESULT key=value ..." line.
+Runs dnssec-watch probes against a resolver on many loopback addresses for a fixed time, then
+prints a summary and one "RESULT key=value ..." line for scripts.
 
-  --engine=raw|validating|both  raw: raw probes only (validating_resolvers_max 0).
-                          validating: validating probes only, one libunbound context per
-                          resolver. both: the product default, raw probes through every
-                          resolver and validating probes through the first
-                          --validating-max resolvers. Default raw.
+  --engine=ENGINE         Which targets run. Default raw.
+                            raw         raw probes only
+                            validating  validating probes only, each resolver with a
+                                        libunbound context of its own
+                            local       validating probes only, verified locally against
+                                        the shared key cache (no context per resolver)
+                            all         every target of the config, as dnssec-watch runs
+                                        them: raw probes through every resolver, validating
+                                        probes with a context through the first
+                                        --validating-max resolvers, local validation
+                                        beyond them if this build has it
   --resolvers=N           Resolvers, 1 to 64000. Default 1000.
-  --names=K               Names probed through each resolver, 1 to 4, in the order
-                          www A, www AAAA, txt TXT, apex SOA of --zone. Default 4.
+  --names=K               Names probed through each resolver, 1 to 4: www A, www AAAA,
+                          txt TXT and the apex SOA of --zone, in that order. Default 4.
   --zone=NAME             Zone of the probed names. Default good.lab.
-  --validating-max=M      validating_resolvers_max for --engine=both. Default 256.
+  --validating-max=M      validating_resolvers_max for --engine=all. Default 256.
   --interval-ms=MS        Each target runs once per interval. Default 1000.
-  --timeout-ms=MS         Deadline of one probe. Default 2000.
-  --workers=W             Worker threads. Default 2.
+  --timeout-ms=MS         Deadline of one probe, shorter than the interval. Default half
+                          the interval, at most 2000.
+  --workers=W             Worker threads, 1 to 64. Default 2.
   --warmup-s=S            Seconds run before the measured window. Default 3.
-  --duration-s=S          Seconds of the measured window. Default 10.
+  --duration-s=S          Seconds of the measured window, above 0. Default 10.
   --address-prefix=A.B    First two octets of the resolver addresses, inside 127.0.0.0/8.
                           Default 127.60.
   --port=P                Resolver port. Default 5300.
-  --trust-anchor=FILE     Trust anchor file for validating probes.
-                          Default /tmp/dnssec-watch-lab/root.key.
+  --trust-anchor=FILE     Trust anchor file. Default /tmp/dnssec-watch-lab/root.key.
   --rss-limit-mb=MB       Stop early when resident memory exceeds MB. Default 4096.
-  --label=TEXT            Copied into the RESULT line, for scripts.
+  --label=TEXT            Copied into the RESULT line.
+Exit status: 0 after a full run, 2 for invalid options or config, 3 when the memory limit
+stopped the run.
 )";
 
+enum class Selection { Raw, Validating, Local, All };
+
 struct Options {
+  Selection selection = Selection::Raw;
   std::string engine = "raw";
   size_t resolvers = 1000;
   size_t names = 4;
-  std::string zone = "good.lab.";
+  std::string zone = "good.lab";
   size_t validating_max = 256;
   milliseconds interval{1000};
-  milliseconds timeout{2000};
+  std::optional<milliseconds> timeout;
   int workers = 2;
   double warmup_s = 3;
   double duration_s = 10;
@@ -96,8 +111,9 @@ long long parseInteger(const std::string& key, const std::string& text, long lon
   long long value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    throw std::invalid_argument("invalid " + key + " \"" + text + "\": expected an integer from " +
-                                std::to_string(min) + " to " + std::to_string(max));
+    throw std::invalid_argument("invalid " + key + " \"" + text +
+                                "\": expected an integer from " + std::to_string(min) + " to " +
+                                std::to_string(max));
   }
   return value;
 }
@@ -117,15 +133,24 @@ double parseSeconds(const std::string& key, const std::string& text) {
   return value;
 }
 
-// Rejects prefixes outside 127.0.0.0/8, so that no probe leaves the machine.
+// Accepts only prefixes inside 127.0.0.0/8, so that no probe leaves the machine.
 std::string parseAddressPrefix(const std::string& text) {
-  in_addr probe_address{};
+  in_addr address{};
   if (!text.starts_with("127.") || std::count(text.begin(), text.end(), '.') != 1 ||
-      inet_pton(AF_INET, (text + ".0.1").c_str(), &probe_address) != 1) {
+      inet_pton(AF_INET, (text + ".0.1").c_str(), &address) != 1) {
     throw std::invalid_argument("invalid --address-prefix \"" + text +
                                 "\": expected two octets inside 127.0.0.0/8, e.g. 127.60");
   }
   return text;
+}
+
+Selection parseSelection(const std::string& text) {
+  if (text == "raw") return Selection::Raw;
+  if (text == "validating") return Selection::Validating;
+  if (text == "local") return Selection::Local;
+  if (text == "all") return Selection::All;
+  throw std::invalid_argument("invalid --engine \"" + text +
+                              "\": expected raw, validating, local or all");
 }
 
 Options parseOptions(int argc, char** argv) {
@@ -144,17 +169,14 @@ Options parseOptions(int argc, char** argv) {
     const std::string key = argument.substr(0, equals);
     const std::string value = argument.substr(equals + 1);
     if (key == "--engine") {
-      if (value != "raw" && value != "validating" && value != "both") {
-        throw std::invalid_argument("invalid --engine \"" + value +
-                                    "\": expected raw, validating or both");
-      }
+      options.selection = parseSelection(value);
       options.engine = value;
     } else if (key == "--resolvers") {
       options.resolvers = static_cast<size_t>(parseInteger(key, value, 1, kMaxResolvers));
     } else if (key == "--names") {
       options.names = static_cast<size_t>(parseInteger(key, value, 1, 4));
     } else if (key == "--zone") {
-      options.zone = value.ends_with('.') ? value : value + ".";
+      options.zone = value;
     } else if (key == "--validating-max") {
       options.validating_max = static_cast<size_t>(parseInteger(key, value, 0, kMaxResolvers));
     } else if (key == "--interval-ms") {
@@ -182,48 +204,82 @@ Options parseOptions(int argc, char** argv) {
     }
   }
   if (options.duration_s <= 0) {
-    throw std::invalid_argument("invalid --duration-s: the measured window must be longer than 0");
+    throw std::invalid_argument("invalid --duration-s: the measured window must be above 0 s");
   }
   return options;
 }
 
-dw::Config makeConfig(const Options& options) {
-  dw::Config config;
-  config.source_path = "prober_bench";
-  config.trust_anchor_files = {options.trust_anchor};
-  config.interval = options.interval;
-  config.timeout = options.timeout;
-  config.workers = options.workers;
-  if (options.engine == "raw") {
-    config.validating_resolvers_max = 0;
-  } else if (options.engine == "validating") {
-    config.validating_resolvers_max = static_cast<int>(options.resolvers);
-  } else {
-    config.validating_resolvers_max = static_cast<int>(options.validating_max);
-  }
+std::string resolverAddress(const Options& options, size_t index) {
+  return options.address_prefix + "." + std::to_string(index / kAddressesPerOctet) + "." +
+         std::to_string(index % kAddressesPerOctet + 1);
+}
 
-  const std::vector<dw::ProbeSpec> questions = {
-      {"www." + options.zone, 1, "A"},
-      {"www." + options.zone, 28, "AAAA"},
-      {"txt." + options.zone, 16, "TXT"},
-      {options.zone, 6, "SOA"},
-  };
-  dw::ZoneSpec zone;
-  zone.name = options.zone;
-  zone.probes.assign(questions.begin(), questions.begin() + static_cast<long>(options.names));
-  config.zones.push_back(zone);
-
-  for (size_t i = 0; i < options.resolvers; ++i) {
-    dw::ResolverSpec resolver;
-    resolver.address = options.address_prefix + "." + std::to_string(i / kAddressesPerOctet) +
-                       "." + std::to_string(i % kAddressesPerOctet + 1);
-    resolver.name = "bench-" + resolver.address;
-    resolver.port = options.port;
-    resolver.family = 4;
-    resolver.origin = "prober_bench";
-    config.resolvers.push_back(std::move(resolver));
+size_t validatingResolversMax(const Options& options) {
+  switch (options.selection) {
+    case Selection::Raw:
+    case Selection::Local: return 0;
+    case Selection::Validating: return options.resolvers;
+    case Selection::All: return options.validating_max;
   }
-  return config;
+  return 0;
+}
+
+// Builds the config through the product's YAML loader, so that its defaults and checks
+// apply. The resolvers go to a resolvers_file in a temporary directory, removed afterwards.
+dw::Config loadBenchConfig(const Options& options) {
+  const milliseconds timeout =
+      options.timeout.value_or(std::min(milliseconds(2000), options.interval / 2));
+  std::ostringstream yaml;
+  yaml << "trust_anchor_files: [\"" << options.trust_anchor << "\"]\n"
+       << "interval: " << options.interval.count() << "ms\n"
+       << "timeout: " << timeout.count() << "ms\n"
+       << "workers: " << options.workers << "\n"
+       << "validating_resolvers_max: " << validatingResolversMax(options) << "\n"
+       << "zones:\n"
+       << "  - name: " << options.zone << "\n"
+       << "    probes:\n";
+  const char* const probes[] = {"{name: www.%s, type: A}", "{name: www.%s, type: AAAA}",
+                                "{name: txt.%s, type: TXT}", "{name: %s, type: SOA}"};
+  for (size_t i = 0; i < options.names; ++i) {
+    char line[512];
+    std::snprintf(line, sizeof line, probes[i], options.zone.c_str());
+    yaml << "      - " << line << "\n";
+  }
+  yaml << "resolvers_file: resolvers.txt\n";
+
+  char directory_template[] = "/tmp/prober_bench.XXXXXX";
+  if (mkdtemp(directory_template) == nullptr) {
+    throw std::runtime_error("failed to create a temporary directory under /tmp");
+  }
+  const std::filesystem::path directory = directory_template;
+  {
+    std::ofstream resolvers(directory / "resolvers.txt");
+    for (size_t i = 0; i < options.resolvers; ++i) {
+      const std::string address = resolverAddress(options, i);
+      resolvers << "bench-" << address << " " << address << " " << options.port << "\n";
+    }
+  }
+  try {
+    dw::Config config = dw::parseConfig(yaml.str(), "prober_bench.yaml", directory.string());
+    std::filesystem::remove_all(directory);
+    return config;
+  } catch (...) {
+    std::filesystem::remove_all(directory);
+    throw;
+  }
+}
+
+// The engine that runs a target: raw, a libunbound context of the resolver's own, or local
+// validation. Targets are classified by the config rather than by a field of ProbeTarget,
+// because builds without local validation have no validating targets beyond the maximum.
+enum class EngineKind { Raw, Validating, Local };
+
+EngineKind engineKind(const dw::ProbeTarget& target, const dw::Config& config) {
+  if (target.engine == dw::Engine::Raw) {
+    return EngineKind::Raw;
+  }
+  const auto context_max = static_cast<size_t>(std::max(0, config.validating_resolvers_max));
+  return target.resolver_index < context_max ? EngineKind::Validating : EngineKind::Local;
 }
 
 // Outcome counts of one engine. Workers update them concurrently, so every field is atomic.
@@ -232,28 +288,37 @@ struct EngineCounters {
   std::atomic<uint64_t> skipped{0};
   std::atomic<uint64_t> late{0};
   std::atomic<uint64_t> completed{0};
-  std::atomic<uint64_t> expected{0};  // Raw: NOERROR. Validating: secure.
+  std::atomic<uint64_t> expected{0};  // Raw: NOERROR. Validating and local: secure.
   std::atomic<uint64_t> timeouts{0};
   std::atomic<uint64_t> latency_us_sum{0};
-  std::atomic<uint64_t> latency_us_max{0};
 };
 
 // Plain copy of EngineCounters at one instant.
 struct EngineCounts {
   uint64_t started = 0, skipped = 0, late = 0, completed = 0, expected = 0, timeouts = 0;
-  uint64_t latency_us_sum = 0, latency_us_max = 0;
+  uint64_t latency_us_sum = 0;
 
   EngineCounts operator-(const EngineCounts& earlier) const {
     return {started - earlier.started,     skipped - earlier.skipped,
             late - earlier.late,           completed - earlier.completed,
             expected - earlier.expected,   timeouts - earlier.timeouts,
-            latency_us_sum - earlier.latency_us_sum, latency_us_max};
+            latency_us_sum - earlier.latency_us_sum};
+  }
+
+  EngineCounts operator+(const EngineCounts& other) const {
+    return {started + other.started,     skipped + other.skipped,
+            late + other.late,           completed + other.completed,
+            expected + other.expected,   timeouts + other.timeouts,
+            latency_us_sum + other.latency_us_sum};
   }
 };
 
-// A thread-safe ResultSink that only counts, plus the first unexpected outcome for messages.
+// A thread-safe ResultSink that counts outcomes per engine and keeps the first unexpected
+// outcome for the summary.
 class CountingSink : public dw::ResultSink {
  public:
+  explicit CountingSink(const dw::Config& config) : config_(config) {}
+
   void onProbeStarted(const dw::ProbeTarget& target, milliseconds lateness) override {
     EngineCounters& counters = countersFor(target);
     counters.started.fetch_add(1, std::memory_order_relaxed);
@@ -269,10 +334,10 @@ class CountingSink : public dw::ResultSink {
   void onRawResult(const dw::ProbeTarget& target, const dw::RawResult& result) override {
     const std::string_view label = dw::rawResultLabel(result);
     const dw::Exchange& exchange = result.final();
-    record(raw_, label == "noerror", exchange.status == dw::ExchangeStatus::Timeout,
-           exchange.latency);
+    record(countersFor(target), label == "noerror",
+           exchange.status == dw::ExchangeStatus::Timeout, exchange.latency);
     if (label != "noerror") {
-      noteUnexpected(target, std::string(label) + " " + exchange.error);
+      noteUnexpected(target, "raw " + std::string(label), exchange.error);
     }
   }
 
@@ -280,24 +345,36 @@ class CountingSink : public dw::ResultSink {
                           const dw::ValidationResult& result) override {
     const bool secure = result.status == dw::ExchangeStatus::Answered &&
                         result.state == dw::ValidationState::Secure;
-    record(validating_, secure, result.status == dw::ExchangeStatus::Timeout, result.latency);
+    record(countersFor(target), secure, result.status == dw::ExchangeStatus::Timeout,
+           result.latency);
     if (!secure) {
-      noteUnexpected(target, std::string(dw::validationResultLabel(result)) + " " +
-                                 result.error + result.why_bogus);
+      const char* engine =
+          engineKind(target, config_) == EngineKind::Local ? "local " : "validating ";
+      noteUnexpected(target, engine + std::string(dw::validationResultLabel(result)),
+                     result.error + result.why_bogus);
     }
   }
 
-  EngineCounts raw() const { return copy(raw_); }
-  EngineCounts validating() const { return copy(validating_); }
+  EngineCounts counts(EngineKind kind) const { return copy(counters_[static_cast<int>(kind)]); }
+
+  EngineCounts total() const {
+    return counts(EngineKind::Raw) + counts(EngineKind::Validating) + counts(EngineKind::Local);
+  }
 
   std::string firstUnexpected() const {
     std::lock_guard lock(mutex_);
     return first_unexpected_;
   }
 
+  // Counts of unexpected outcomes since the start, warmup included, by engine and label.
+  std::map<std::string, uint64_t> unexpectedByLabel() const {
+    std::lock_guard lock(mutex_);
+    return unexpected_by_label_;
+  }
+
  private:
   EngineCounters& countersFor(const dw::ProbeTarget& target) {
-    return target.engine == dw::Engine::Raw ? raw_ : validating_;
+    return counters_[static_cast<int>(engineKind(target, config_))];
   }
 
   static void record(EngineCounters& counters, bool expected, bool timeout,
@@ -311,34 +388,32 @@ class CountingSink : public dw::ResultSink {
     }
     const auto micros = static_cast<uint64_t>(std::max<int64_t>(0, latency.count()));
     counters.latency_us_sum.fetch_add(micros, std::memory_order_relaxed);
-    uint64_t seen = counters.latency_us_max.load(std::memory_order_relaxed);
-    while (micros > seen &&
-           !counters.latency_us_max.compare_exchange_weak(seen, micros,
-                                                          std::memory_order_relaxed)) {
-    }
   }
 
   static EngineCounts copy(const EngineCounters& counters) {
     return {counters.started.load(),   counters.skipped.load(),  counters.late.load(),
             counters.completed.load(), counters.expected.load(), counters.timeouts.load(),
-            counters.latency_us_sum.load(), counters.latency_us_max.load()};
+            counters.latency_us_sum.load()};
   }
 
-  void noteUnexpected(const dw::ProbeTarget& target, const std::string& outcome) {
+  void noteUnexpected(const dw::ProbeTarget& target, const std::string& label,
+                      const std::string& detail) {
     std::lock_guard lock(mutex_);
+    ++unexpected_by_label_[label];
     if (first_unexpected_.empty()) {
       first_unexpected_ = target.resolver->address + " " + target.question.qname + " " +
-                          target.question.qtype_name + ": " + outcome;
+                          target.question.qtype_name + ": " + label + " " + detail;
     }
   }
 
-  EngineCounters raw_;
-  EngineCounters validating_;
+  const dw::Config& config_;
+  EngineCounters counters_[3];  // Indexed by EngineKind.
   mutable std::mutex mutex_;
   std::string first_unexpected_;
+  std::map<std::string, uint64_t> unexpected_by_label_;
 };
 
-// Reads a "Name:   123 kB" line of /proc/self/status, in KiB; 0 when missing.
+// Reads a "Name:   123 kB" line of /proc/self/status, in KiB; 0 when it cannot be read.
 uint64_t readStatusKib(const std::string& name) {
   std::ifstream status("/proc/self/status");
   std::string line;
@@ -350,14 +425,18 @@ uint64_t readStatusKib(const std::string& name) {
   return 0;
 }
 
+// Counts this process's open file descriptors; 0 when /proc/self/fd cannot be opened, e.g.
+// because every descriptor is in use.
 size_t countOpenFiles() {
   size_t count = 0;
-  if (DIR* directory = opendir("/proc/self/fd")) {
-    while (readdir(directory) != nullptr) {
-      ++count;
-    }
-    closedir(directory);
+  DIR* directory = opendir("/proc/self/fd");
+  if (directory == nullptr) {
+    return 0;
   }
+  while (readdir(directory) != nullptr) {
+    ++count;
+  }
+  closedir(directory);
   return count >= 3 ? count - 3 : 0;  // ".", ".." and the descriptor of the listing itself.
 }
 
@@ -374,15 +453,17 @@ double cpuSeconds() {
 struct Snapshot {
   Clock::time_point time;
   double cpu_s = 0;
-  EngineCounts raw;
-  EngineCounts validating;
+  EngineCounts by_kind[3];
 };
 
 Snapshot takeSnapshot(const CountingSink& sink) {
-  return {Clock::now(), cpuSeconds(), sink.raw(), sink.validating()};
+  return {Clock::now(),
+          cpuSeconds(),
+          {sink.counts(EngineKind::Raw), sink.counts(EngineKind::Validating),
+           sink.counts(EngineKind::Local)}};
 }
 
-// Peaks seen while sleeping, and whether the resident-memory guard stopped the run.
+// Peaks seen while sleeping, and whether the resident-memory limit stopped the run.
 struct Watch {
   uint64_t rss_max_kib = 0;
   size_t open_files_max = 0;
@@ -390,21 +471,18 @@ struct Watch {
   bool rss_limit_hit = false;
 };
 
-// Sleeps until `deadline`, sampling memory every 250 ms and open files every second. Returns
-// early when resident memory passes the limit.
+// Sleeps until `deadline`, sampling memory and probes in flight every 250 ms and open files
+// every second. Returns early when resident memory passes `rss_limit_kib`.
 void watchUntil(Clock::time_point deadline, const CountingSink& sink, uint64_t rss_limit_kib,
                 Watch& watch) {
   int tick = 0;
   while (Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::min<Clock::duration>(milliseconds(250),
-                                                          deadline - Clock::now()));
+    std::this_thread::sleep_for(
+        std::min<Clock::duration>(milliseconds(250), deadline - Clock::now()));
     const uint64_t rss = readStatusKib("VmRSS");
     watch.rss_max_kib = std::max(watch.rss_max_kib, rss);
-    const EngineCounts raw = sink.raw();
-    const EngineCounts validating = sink.validating();
-    watch.in_flight_max = std::max(watch.in_flight_max, raw.started - raw.completed +
-                                                            validating.started -
-                                                            validating.completed);
+    const EngineCounts total = sink.total();
+    watch.in_flight_max = std::max(watch.in_flight_max, total.started - total.completed);
     if (++tick % 4 == 0) {
       watch.open_files_max = std::max(watch.open_files_max, countOpenFiles());
     }
@@ -418,15 +496,18 @@ void watchUntil(Clock::time_point deadline, const CountingSink& sink, uint64_t r
 // The targets of one --engine selection and the workers that run them.
 class BenchRun {
  public:
-  BenchRun(const dw::Config& config, const std::string& engine) : config_(config) {
-    if (engine != "validating") {
+  BenchRun(const dw::Config& config, Selection selection) : config_(config) {
+    if (selection == Selection::All) {
       prober_ = std::make_unique<dw::Prober>(config);
       return;
     }
-    // buildTargets always adds raw targets, so a validating-only run keeps the validating
-    // targets, spreads them over the interval again and shares them out like Prober does.
+    const EngineKind wanted = selection == Selection::Raw          ? EngineKind::Raw
+                              : selection == Selection::Validating ? EngineKind::Validating
+                                                                   : EngineKind::Local;
+    // Keeps one engine's targets, then spreads them over the interval again as buildTargets
+    // does for the full list.
     for (dw::ProbeTarget& target : dw::buildTargets(config)) {
-      if (target.engine == dw::Engine::Validating) {
+      if (engineKind(target, config) == wanted) {
         target.id = targets_.size();
         targets_.push_back(std::move(target));
       }
@@ -437,21 +518,26 @@ class BenchRun {
     }
   }
 
+  ~BenchRun() { stop(); }
+  BenchRun(const BenchRun&) = delete;
+  BenchRun& operator=(const BenchRun&) = delete;
+
   size_t targetCount() const { return prober_ ? prober_->targets().size() : targets_.size(); }
 
+  // Starts the workers; every target of a resolver goes to the same worker, as in Prober.
   void start(dw::ResultSink& sink) {
     if (prober_) {
       prober_->start(sink);
       return;
     }
-    const size_t count = static_cast<size_t>(std::max(1, config_.workers));
+    const auto count = static_cast<size_t>(std::max(1, config_.workers));
     std::vector<std::vector<const dw::ProbeTarget*>> shares(count);
     for (const dw::ProbeTarget& target : targets_) {
       shares[target.resolver_index % count].push_back(&target);
     }
     for (auto& share : shares) {
-      workers_.push_back(
-          std::make_unique<dw::Worker>(config_, std::move(share), sink, dw::Worker::Mode::Continuous));
+      workers_.push_back(std::make_unique<dw::Worker>(config_, std::move(share), sink,
+                                                      dw::Worker::Mode::Continuous));
     }
     const auto epoch = Clock::now();
     for (auto& worker : workers_) {
@@ -490,131 +576,173 @@ double percent(uint64_t part, uint64_t whole) {
 
 double mib(uint64_t kib) { return static_cast<double>(kib) / 1024.0; }
 
-// Replaces spaces so that a free-text value stays one token of the RESULT line.
-std::string token(std::string text) {
-  if (text.empty()) {
-    return "-";
-  }
-  std::replace_if(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n'; }, '_');
-  return text;
-}
-
 std::string format(double value, int precision) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", precision, value);
   return buffer;
 }
 
-int runBench(const Options& options) {
-  const uint64_t rss_base_kib = readStatusKib("VmRSS");
-  const dw::Config config = makeConfig(options);
-  BenchRun run(config, options.engine);
-  CountingSink sink;
-  Watch watch;
-  const uint64_t rss_limit_kib = options.rss_limit_mb * 1024;
-
-  const double cpu_start = cpuSeconds();
-  const Clock::time_point start = Clock::now();
-  run.start(sink);
-  watchUntil(start + std::chrono::duration_cast<Clock::duration>(
-                         std::chrono::duration<double>(options.warmup_s)),
-             sink, rss_limit_kib, watch);
-  const Snapshot before = takeSnapshot(sink);
-  const size_t open_files_warm = countOpenFiles();
-  Watch window_watch;
-  if (!watch.rss_limit_hit) {
-    watchUntil(before.time + std::chrono::duration_cast<Clock::duration>(
-                                 std::chrono::duration<double>(options.duration_s)),
-               sink, rss_limit_kib, window_watch);
+// Replaces whitespace so that a free-text value stays one token of the RESULT line.
+std::string token(std::string text) {
+  if (text.empty()) {
+    return "-";
   }
-  const Snapshot after = takeSnapshot(sink);
-  const uint64_t rss_kib = readStatusKib("VmRSS");
-  const uint64_t hwm_kib = readStatusKib("VmHWM");
-  const size_t open_files = countOpenFiles();
-  run.stop();
-  const uint64_t rss_after_stop_kib = readStatusKib("VmRSS");
+  for (char& c : text) {
+    if (c == ' ' || c == '\t' || c == '\n') {
+      c = '_';
+    }
+  }
+  return text;
+}
 
-  const double window_s = std::chrono::duration<double>(after.time - before.time).count();
-  const double cpu_s = after.cpu_s - before.cpu_s;
-  const EngineCounts raw = after.raw - before.raw;
-  const EngineCounts validating = after.validating - before.validating;
-  const uint64_t completed = raw.completed + validating.completed;
-  const uint64_t expected = raw.expected + validating.expected;
-  const uint64_t timeouts = raw.timeouts + validating.timeouts;
-  const uint64_t skipped = raw.skipped + validating.skipped;
-  const uint64_t late = raw.late + validating.late;
-  const uint64_t latency_us_sum = raw.latency_us_sum + validating.latency_us_sum;
-  const uint64_t latency_us_max = std::max(raw.latency_us_max, validating.latency_us_max);
+// Figures of the measured window.
+struct Figures {
+  double window_s = 0;
+  double cpu_s = 0;
+  double warmup_cpu_s = 0;
+  EngineCounts by_kind[3];
+  EngineCounts total;
+  uint64_t rss_base_kib = 0;
+  uint64_t rss_kib = 0;
+  uint64_t hwm_kib = 0;
+  uint64_t rss_after_stop_kib = 0;
+  size_t open_files_max = 0;
+  uint64_t in_flight_max = 0;
+  bool aborted = false;
+};
+
+void printSummary(const Options& options, const BenchRun& run, const CountingSink& sink,
+                  const Figures& figures) {
   const double offered_per_s = static_cast<double>(run.targetCount()) /
                                std::chrono::duration<double>(options.interval).count();
-  const double completed_per_s = perSecond(completed, window_s);
-  const double cpu_per_1000 = completed > 0 ? cpu_s * 1000.0 / static_cast<double>(completed) : 0;
-  const uint64_t rss_used_kib = rss_kib > rss_base_kib ? rss_kib - rss_base_kib : 0;
-  const double mean_latency_ms =
-      completed > 0 ? static_cast<double>(latency_us_sum) / 1000.0 / static_cast<double>(completed)
-                    : 0;
-  const bool aborted = watch.rss_limit_hit || window_watch.rss_limit_hit;
+  const EngineCounts& total = figures.total;
+  const double cpu_per_1000 =
+      total.completed > 0 ? figures.cpu_s * 1000.0 / static_cast<double>(total.completed) : 0;
+  const double mean_latency_ms = total.completed > 0
+                                     ? static_cast<double>(total.latency_us_sum) / 1000.0 /
+                                           static_cast<double>(total.completed)
+                                     : 0;
+  const uint64_t rss_used_kib =
+      figures.rss_kib > figures.rss_base_kib ? figures.rss_kib - figures.rss_base_kib : 0;
+  const double bytes_per_resolver =
+      static_cast<double>(rss_used_kib) * 1024.0 / static_cast<double>(options.resolvers);
+  auto rate = [&](EngineKind kind) {
+    return format(perSecond(figures.by_kind[static_cast<int>(kind)].completed, figures.window_s),
+                  1);
+  };
 
-  std::cout << "engine " << options.engine << ", " << options.resolvers << " resolvers x "
+  std::cout << "engine " << options.engine << ": " << options.resolvers << " resolvers x "
             << options.names << " names, " << run.targetCount() << " targets every "
             << options.interval.count() << " ms, " << options.workers << " workers\n"
-            << "  window            " << format(window_s, 1) << " s after "
-            << format(options.warmup_s, 1) << " s warmup\n"
+            << "  window            " << format(figures.window_s, 1) << " s after "
+            << format(options.warmup_s, 1) << " s of warmup\n"
             << "  offered           " << format(offered_per_s, 0) << " probes/s\n"
-            << "  completed         " << format(completed_per_s, 0) << " probes/s (raw "
-            << format(perSecond(raw.completed, window_s), 0) << ", validating "
-            << format(perSecond(validating.completed, window_s), 0) << ")\n"
-            << "  expected outcome  " << format(percent(expected, completed), 2)
-            << " % (raw NOERROR, validating secure); timeouts " << timeouts << ", skipped "
-            << skipped << ", late starts " << late << "\n"
-            << "  latency           mean " << format(mean_latency_ms, 2) << " ms, max since start "
-            << format(static_cast<double>(latency_us_max) / 1000.0, 1) << " ms\n"
-            << "  CPU               " << format(cpu_s, 2) << " s in window, "
+            << "  completed         " << format(perSecond(total.completed, figures.window_s), 0)
+            << " probes/s (raw " << rate(EngineKind::Raw) << ", validating "
+            << rate(EngineKind::Validating) << ", local " << rate(EngineKind::Local) << ")\n"
+            << "  expected outcome  " << format(percent(total.expected, total.completed), 2)
+            << " % (raw NOERROR, validating and local secure); timeouts " << total.timeouts
+            << ", skipped " << total.skipped << ", late starts " << total.late << "\n"
+            << "  mean latency      " << format(mean_latency_ms, 2) << " ms\n"
+            << "  CPU               " << format(figures.cpu_s, 2) << " s in window, "
             << format(cpu_per_1000, 4) << " s per 1000 probes, "
-            << format(100.0 * cpu_s / window_s, 1) << " % of one core; "
-            << format(before.cpu_s - cpu_start, 2) << " s in warmup\n"
-            << "  resident memory   " << format(mib(rss_kib), 1) << " MiB at end of window ("
-            << format(mib(rss_base_kib), 1) << " before config), peak "
-            << format(mib(hwm_kib), 1) << " MiB, " << format(mib(rss_after_stop_kib), 1)
-            << " MiB after stop; " << format(static_cast<double>(rss_used_kib) * 1024.0 /
-                                                 static_cast<double>(options.resolvers), 0)
-            << " bytes per resolver\n"
-            << "  open files        " << open_files << " at end, "
-            << std::max({open_files_warm, open_files, window_watch.open_files_max})
-            << " max sampled; max in flight "
-            << std::max(watch.in_flight_max, window_watch.in_flight_max) << "\n";
+            << format(100.0 * figures.cpu_s / figures.window_s, 1) << " % of one core; "
+            << format(figures.warmup_cpu_s, 2) << " s in warmup\n"
+            << "  resident memory   " << format(mib(figures.rss_kib), 1)
+            << " MiB at end of window, " << format(mib(figures.rss_base_kib), 1)
+            << " MiB before the config was built, " << format(bytes_per_resolver, 0)
+            << " bytes per resolver; peak " << format(mib(figures.hwm_kib), 1) << " MiB, "
+            << format(mib(figures.rss_after_stop_kib), 1) << " MiB after stop\n"
+            << "  open files        " << figures.open_files_max << " max sampled; "
+            << figures.in_flight_max << " probes in flight max sampled\n";
   const std::string unexpected = sink.firstUnexpected();
   if (!unexpected.empty()) {
-    std::cout << "  first unexpected  " << unexpected << "\n";
+    std::cout << "  first unexpected  " << unexpected << "\n  unexpected since start:";
+    for (const auto& [label, count] : sink.unexpectedByLabel()) {
+      std::cout << " " << label << " " << count << ";";
+    }
+    std::cout << "\n";
   }
-  if (aborted) {
-    std::cout << "  ABORTED: resident memory passed --rss-limit-mb=" << options.rss_limit_mb
+  if (figures.aborted) {
+    std::cout << "  STOPPED EARLY: resident memory passed --rss-limit-mb=" << options.rss_limit_mb
               << "\n";
   }
 
   std::cout << "RESULT label=" << token(options.label) << " engine=" << options.engine
             << " resolvers=" << options.resolvers << " names=" << options.names
             << " targets=" << run.targetCount() << " interval_ms=" << options.interval.count()
-            << " window_s=" << format(window_s, 3) << " offered_per_s=" << format(offered_per_s, 1)
-            << " completed_per_s=" << format(completed_per_s, 1)
-            << " raw_per_s=" << format(perSecond(raw.completed, window_s), 1)
-            << " validating_per_s=" << format(perSecond(validating.completed, window_s), 1)
-            << " expected_pct=" << format(percent(expected, completed), 3)
-            << " timeouts=" << timeouts << " skipped=" << skipped << " late=" << late
-            << " mean_latency_ms=" << format(mean_latency_ms, 3)
-            << " cpu_s=" << format(cpu_s, 3) << " cpu_s_per_1000=" << format(cpu_per_1000, 5)
-            << " probes_per_cpu_s="
-            << format(cpu_s > 0 ? static_cast<double>(completed) / cpu_s : 0, 0)
-            << " core_share_pct=" << format(100.0 * cpu_s / window_s, 2)
-            << " warmup_cpu_s=" << format(before.cpu_s - cpu_start, 3)
-            << " rss_base_kib=" << rss_base_kib << " rss_kib=" << rss_kib
-            << " hwm_kib=" << hwm_kib << " rss_after_stop_kib=" << rss_after_stop_kib
-            << " open_files_max="
-            << std::max({open_files_warm, open_files, window_watch.open_files_max})
-            << " in_flight_max=" << std::max(watch.in_flight_max, window_watch.in_flight_max)
-            << " aborted=" << (aborted ? 1 : 0) << " first_unexpected=" << token(unexpected)
-            << "\n";
-  return aborted ? 3 : 0;
+            << " window_s=" << format(figures.window_s, 3)
+            << " offered_per_s=" << format(offered_per_s, 1)
+            << " completed_per_s=" << format(perSecond(total.completed, figures.window_s), 1)
+            << " raw_per_s=" << rate(EngineKind::Raw)
+            << " validating_per_s=" << rate(EngineKind::Validating)
+            << " local_per_s=" << rate(EngineKind::Local)
+            << " expected_pct=" << format(percent(total.expected, total.completed), 3)
+            << " timeouts=" << total.timeouts << " skipped=" << total.skipped
+            << " late=" << total.late << " mean_latency_ms=" << format(mean_latency_ms, 3)
+            << " cpu_s=" << format(figures.cpu_s, 3)
+            << " cpu_s_per_1000=" << format(cpu_per_1000, 5) << " probes_per_cpu_s="
+            << format(figures.cpu_s > 0 ? static_cast<double>(total.completed) / figures.cpu_s
+                                        : 0,
+                      0)
+            << " core_pct=" << format(100.0 * figures.cpu_s / figures.window_s, 2)
+            << " warmup_cpu_s=" << format(figures.warmup_cpu_s, 3)
+            << " rss_base_kib=" << figures.rss_base_kib << " rss_kib=" << figures.rss_kib
+            << " hwm_kib=" << figures.hwm_kib
+            << " rss_after_stop_kib=" << figures.rss_after_stop_kib
+            << " bytes_per_resolver=" << format(bytes_per_resolver, 0)
+            << " open_files_max=" << figures.open_files_max
+            << " in_flight_max=" << figures.in_flight_max
+            << " aborted=" << (figures.aborted ? 1 : 0)
+            << " first_unexpected=" << token(unexpected) << "\n";
+}
+
+Clock::duration seconds(double value) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(value));
+}
+
+int runBench(const Options& options) {
+  Figures figures;
+  figures.rss_base_kib = readStatusKib("VmRSS");
+  const dw::Config config = loadBenchConfig(options);
+  BenchRun run(config, options.selection);
+  if (run.targetCount() == 0) {
+    std::cerr << "prober_bench: --engine=" << options.engine
+              << " selects no targets in this build; local validation needs a build whose "
+                 "buildTargets adds validating targets beyond validating_resolvers_max\n";
+    return 2;
+  }
+  CountingSink sink(config);
+  const uint64_t rss_limit_kib = options.rss_limit_mb * 1024;
+
+  const double cpu_start = cpuSeconds();
+  const Clock::time_point start = Clock::now();
+  run.start(sink);
+  Watch warmup_watch;
+  watchUntil(start + seconds(options.warmup_s), sink, rss_limit_kib, warmup_watch);
+  const Snapshot before = takeSnapshot(sink);
+  Watch window_watch;
+  if (!warmup_watch.rss_limit_hit) {
+    watchUntil(before.time + seconds(options.duration_s), sink, rss_limit_kib, window_watch);
+  }
+  const Snapshot after = takeSnapshot(sink);
+  figures.rss_kib = readStatusKib("VmRSS");
+  figures.hwm_kib = readStatusKib("VmHWM");
+  figures.open_files_max = std::max(window_watch.open_files_max, countOpenFiles());
+  run.stop();
+  figures.rss_after_stop_kib = readStatusKib("VmRSS");
+
+  figures.window_s = std::chrono::duration<double>(after.time - before.time).count();
+  figures.cpu_s = after.cpu_s - before.cpu_s;
+  figures.warmup_cpu_s = before.cpu_s - cpu_start;
+  for (int kind = 0; kind < 3; ++kind) {
+    figures.by_kind[kind] = after.by_kind[kind] - before.by_kind[kind];
+    figures.total = figures.total + figures.by_kind[kind];
+  }
+  figures.in_flight_max = std::max(warmup_watch.in_flight_max, window_watch.in_flight_max);
+  figures.aborted = warmup_watch.rss_limit_hit || window_watch.rss_limit_hit;
+  printSummary(options, run, sink, figures);
+  return figures.aborted ? 3 : 0;
 }
 
 }  // namespace
@@ -627,12 +755,18 @@ int main(int argc, char** argv) {
     std::cerr << "prober_bench: " << error.what() << "\n";
     return 2;
   }
-  // The same process setup as dnssec-watch's main: workers are stopped from this thread, so
+  // The same process setup as dnssec-watch's main(): workers are stopped from this thread, so
   // libevent needs its locks.
   evthread_use_pthreads();
   ares_library_init(ARES_LIB_INIT_ALL);
   dw::setLogLevel("warn");
-  const int status = runBench(options);
+  int status = 0;
+  try {
+    status = runBench(options);
+  } catch (const dw::ConfigError& error) {
+    std::cerr << "prober_bench: invalid generated config: " << error.what() << "\n";
+    status = 2;
+  }
   ares_library_cleanup();
   return status;
 }

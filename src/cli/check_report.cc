@@ -23,6 +23,9 @@ nlohmann::json exchangeJson(const Exchange& exchange) {
     return json;
   }
   const dns::AnswerSummary& answer = exchange.answer;
+  if (exchange.edns_formerr) {
+    json["edns_formerr"] = true;
+  }
   json["rcode"] = dns::rcodeName(answer.rcode);
   json["flags"] = {{"aa", answer.aa}, {"tc", answer.tc}, {"ra", answer.ra}, {"ad", answer.ad}};
   json["size_bytes"] = answer.size_bytes;

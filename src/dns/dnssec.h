@@ -13,7 +13,8 @@
 
 namespace dw::dns {
 
-// A zone's DNSKEY RRset. Immutable once built, so it may be shared across threads.
+// A zone's DNSKEY RRset: the keys with the Zone Key flag and without the REVOKE flag
+// (RFC 4034 2.1.1, RFC 5011 3). Immutable once built, so it may be shared across threads.
 class KeySet {
  public:
   // Takes the DNSKEY RRset owned by `zone` from the answer section of a message; returns
@@ -32,12 +33,14 @@ class KeySet {
   void* keys_;  // ldns_rr_list*, owned.
 };
 
-// What is known about a zone's keys.
+// What a validating resolver context said about a DNSKEY query for a name.
 struct ZoneKeys {
   enum class State { Secure, Insecure, Bogus };
   State state = State::Insecure;
-  std::shared_ptr<const KeySet> keys;  // Set when Secure.
-  std::string why;                     // Why the DNSKEY RRset was bogus.
+  // The name's DNSKEY RRset when Secure. Null when Secure for a name that is not a zone apex:
+  // the name then lies in a signed zone, and its data must be signed.
+  std::shared_ptr<const KeySet> keys;
+  std::string why;  // Why the answer was bogus.
 };
 
 // Why a verification failed.
@@ -62,16 +65,19 @@ struct Verification {
   int rcode = 0;
 };
 
-// Returns the keys known for a zone (canonical name), or nullptr when they are unknown.
-using KeyLookup = std::function<const ZoneKeys*(const std::string& zone)>;
+// Returns what is known for a name (canonical), or nullptr when nothing is known yet.
+using KeyLookup = std::function<const ZoneKeys*(const std::string& name)>;
 
-// Verifies the answer to qname/qtype that a resolver returned with DO and CD set. Every
-// RRset in the answer section, and for NXDOMAIN or NODATA the NSEC or NSEC3 proof in the
-// authority section (RFC 4035 5.4), must verify against the keys of its signer. An RRset
-// without RRSIG belongs to `zone`, the configured zone of the probe. Signature times are
-// judged against `now`.
+// Verifies the answer to qname/qtype that a resolver returned with DO and CD set
+// (RFC 4035 5):
+// - every RRset in the answer section verifies against its signer's keys, and an unsigned
+//   RRset is accepted only where a DNSKEY query for its owner is insecure;
+// - a wildcard expansion comes with an NSEC proof that no closer name exists;
+// - NXDOMAIN or NODATA for the end of the CNAME chain comes with NSEC or NSEC3 proof, itself
+//   signed.
+// Signature validity is judged against `now` with RFC 1982 serial arithmetic, so it stays
+// right past 2038 and 2106.
 Verification verifyAnswer(const uint8_t* wire, size_t length, const std::string& qname,
-                          uint16_t qtype, const std::string& zone, const KeyLookup& lookup,
-                          std::time_t now);
+                          uint16_t qtype, const KeyLookup& lookup, std::time_t now);
 
 }  // namespace dw::dns

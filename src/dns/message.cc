@@ -8,6 +8,8 @@
 #include <cctype>
 #include <memory>
 
+#include <strings.h>
+
 #include <ldns/ldns.h>
 
 namespace dw::dns {
@@ -70,10 +72,11 @@ void readEdns(ldns_pkt* pkt, AnswerSummary& summary) {
   summary.edns_do = ldns_pkt_edns_do(pkt);
   // The extended RCODE holds the upper 8 bits of the 12-bit RCODE (RFC 6891 6.1.3).
   summary.rcode |= ldns_pkt_edns_extended_rcode(pkt) << 4;
+  // The raw RDATA counts even when its options do not parse.
+  const ldns_rdf* rdata = ldns_pkt_edns_data(pkt);
+  const size_t rdata_size = rdata != nullptr ? ldns_rdf_size(rdata) : 0;
   ldns_edns_option_list* options = ldns_pkt_edns_get_option_list(pkt);
-  size_t rdata_size = 0;
   if (options != nullptr) {
-    rdata_size = ldns_edns_option_list_get_options_size(options);
     for (size_t i = 0; i < ldns_edns_option_list_get_count(options); ++i) {
       ldns_edns_option* option = ldns_edns_option_list_get_option(options, i);
       if (ldns_edns_get_code(option) != LDNS_EDNS_EDE || ldns_edns_get_size(option) < 2) {
@@ -172,6 +175,19 @@ std::string rrTypeName(uint16_t qtype) {
 std::optional<uint16_t> rrTypeFromName(const std::string& name) {
   if (name.empty()) {
     return std::nullopt;
+  }
+  // RFC 3597 generic names; ldns alone accepts trailing text and wraps values over 65535.
+  if (name.size() > 4 && strncasecmp(name.c_str(), "TYPE", 4) == 0 &&
+      std::isdigit(static_cast<unsigned char>(name[4]))) {
+    const std::string digits = name.substr(4);
+    if (digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) {
+      return std::nullopt;
+    }
+    const unsigned long value = std::stoul(digits);
+    if (value == 0 || value > 65535) {
+      return std::nullopt;
+    }
+    return static_cast<uint16_t>(value);
   }
   ldns_rr_type type = ldns_get_rr_type_by_name(name.c_str());
   if (type == 0) {

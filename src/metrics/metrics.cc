@@ -58,6 +58,9 @@ Metrics::Metrics(prometheus::Registry& r, const std::string& v)
                             "Raw answers for a signed zone that held records but no RRSIG.")),
       opt_missing(counter(r, v, "dnssec_watch_opt_missing_total",
                           "Raw answers that came back without an OPT record.")),
+      edns_formerr(counter(r, v, "dnssec_watch_edns_formerr_total",
+                           "Raw queries with EDNS answered by FORMERR without OPT, so that "
+                           "c-ares asked again without EDNS: the resolver does not speak EDNS.")),
       extended_errors(counter(r, v, "dnssec_watch_extended_errors_total",
                               "Extended DNS Error codes (RFC 8914) seen in raw answers.")),
       zone_state(gauge(r, v, "dnssec_watch_zone_state",

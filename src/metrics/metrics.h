@@ -33,6 +33,7 @@ struct Metrics {
   prometheus::Family<prometheus::Counter>& tcp_fallback;  // outcome
   prometheus::Family<prometheus::Counter>& rrsig_missing;
   prometheus::Family<prometheus::Counter>& opt_missing;
+  prometheus::Family<prometheus::Counter>& edns_formerr;
   prometheus::Family<prometheus::Counter>& extended_errors;  // code
   prometheus::Family<prometheus::Gauge>& zone_state;         // engine, state, one-hot
   // Per resolver.

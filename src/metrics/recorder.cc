@@ -63,6 +63,7 @@ struct Recorder::TargetHandles {
   Counter* truncated = nullptr;
   Counter* rrsig_missing = nullptr;
   Counter* opt_missing = nullptr;
+  Counter* edns_formerr = nullptr;
   Gauge* size_udp = nullptr;
   Gauge* size_tcp = nullptr;
   std::array<Gauge*, 4> validation_state{};  // By ValidationState.
@@ -151,6 +152,7 @@ void Recorder::prepare(const Config& config, const std::vector<ProbeTarget>& tar
     handles.truncated = &metrics_.truncated.Add(zone_labels);
     handles.rrsig_missing = &metrics_.rrsig_missing.Add(zone_labels);
     handles.opt_missing = &metrics_.opt_missing.Add(zone_labels);
+    handles.edns_formerr = &metrics_.edns_formerr.Add(zone_labels);
     handles.size_udp = &metrics_.answer_size.Add(withLabel(probe_labels, "transport", "udp"));
     handles.size_tcp = &metrics_.answer_size.Add(withLabel(probe_labels, "transport", "tcp"));
   }
@@ -195,6 +197,9 @@ void Recorder::onRawResult(const ProbeTarget& target, const RawResult& result) {
   if (target.canary) {
     recordCanary(target, result);
     return;
+  }
+  if (result.udp.edns_formerr) {
+    handles.edns_formerr->Increment();
   }
   if (result.udp.status == ExchangeStatus::Answered) {
     recordRawAnswer(target, handles, result);

@@ -23,6 +23,7 @@ class AresChannel {
   const std::string& server() const { return server_; }
   const std::string& initError() const { return init_error_; }
   bool pointAt(const std::string& address, int family, uint16_t port, std::string& error);
+  bool ednsDropped() const;
   void send(const std::vector<unsigned char>& query, ares_callback callback, void* arg);
   void destroy();
 
@@ -48,7 +49,15 @@ AresChannel::AresChannel(event_base* base, int flags, std::chrono::milliseconds 
   options.tries = 1;
   options.sock_state_cb = &AresChannel::onSocketState;
   options.sock_state_cb_data = this;
-  int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB;
+  // With ARES_FLAG_IGNTC, c-ares 1.18 cuts a UDP answer to 512 octets unless ARES_FLAG_EDNS
+  // sets a larger limit. Probes build their own OPT record, so the flag changes only that and
+  // one more thing: after a FORMERR without OPT, c-ares resends the query without its OPT
+  // record and clears the flag on the channel (process_answer in ares_process.c 1.18.1).
+  // ednsDropped() detects that.
+  options.flags |= ARES_FLAG_EDNS;
+  options.ednspsz = 65535;
+  int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB |
+             ARES_OPT_EDNSPSZ;
   int status = ares_init_options(&channel_, &options, mask);
   if (status != ARES_SUCCESS) {
     init_error_ = ares_strerror(status);
@@ -98,6 +107,17 @@ bool AresChannel::pointAt(const std::string& address, int family, uint16_t port,
   }
   server_ = std::move(server);
   return true;
+}
+
+bool AresChannel::ednsDropped() const {
+  ares_options options{};
+  int mask = 0;
+  if (channel_ == nullptr || ares_save_options(channel_, &options, &mask) != ARES_SUCCESS) {
+    return false;
+  }
+  const bool dropped = (options.flags & ARES_FLAG_EDNS) == 0;
+  ares_destroy_options(&options);
+  return dropped;
 }
 
 void AresChannel::send(const std::vector<unsigned char>& query, ares_callback callback,
@@ -206,6 +226,10 @@ void AresChannelPool::release(AresChannel* channel) {
   event_active(recycle_event_, 0, 0);
 }
 
+bool AresChannelPool::ednsDropped(const AresChannel* channel) const {
+  return channel->ednsDropped();
+}
+
 void AresChannelPool::send(AresChannel* channel, const std::vector<unsigned char>& query,
                            ares_callback callback, void* arg) {
   channel->send(query, callback, arg);
@@ -216,7 +240,8 @@ void AresChannelPool::onRecycle(int, short, void* arg) {
   std::vector<AresChannel*> batch;
   batch.swap(self->to_recycle_);
   for (AresChannel* channel : batch) {
-    if (self->idle_.size() < self->max_idle_) {
+    // A channel whose EDNS flag c-ares cleared would cut later answers to 512 octets.
+    if (self->idle_.size() < self->max_idle_ && !channel->ednsDropped()) {
       self->idle_.push_back(channel);
       continue;
     }

@@ -42,6 +42,10 @@ class AresChannelPool {
   void send(AresChannel* channel, const std::vector<unsigned char>& query,
             ares_callback callback, void* arg);
 
+  // True when c-ares has resent a query on `channel` without its OPT record, after a FORMERR
+  // answer without OPT: the resolver does not understand EDNS.
+  bool ednsDropped(const AresChannel* channel) const;
+
   size_t channelCount() const { return all_.size(); }
 
  private:

@@ -132,14 +132,10 @@ void KeyCache::onResult(void* arg, int rcode, void* packet, int packet_len, int 
   entry->failure.clear();
   // libunbound's event callback passes sec as 0 insecure, 1 bogus, 2 secure.
   if (sec == 2) {
+    // Without a DNSKEY RRset the name is not a zone apex, but it lies in a signed zone.
     auto keys = dns::KeySet::fromAnswer(static_cast<const uint8_t*>(packet),
                                         static_cast<size_t>(packet_len), entry->zone);
-    if (keys) {
-      entry->keys = dns::ZoneKeys{dns::ZoneKeys::State::Secure, std::move(keys), ""};
-    } else {
-      entry->failure = "secure answer without a DNSKEY RRset: " + entry->zone +
-                       " is not a zone apex";
-    }
+    entry->keys = dns::ZoneKeys{dns::ZoneKeys::State::Secure, std::move(keys), ""};
   } else if (sec == 1) {
     entry->keys = dns::ZoneKeys{dns::ZoneKeys::State::Bogus, nullptr,
                                 why_bogus != nullptr ? why_bogus : "bogus"};

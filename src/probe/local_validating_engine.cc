@@ -85,8 +85,8 @@ void verify(const std::shared_ptr<LocalProbe>& probe) {
   KeyCache* keys = probe->keys;
   const std::vector<uint8_t>& wire = probe->raw.final().wire;
   dns::Verification verification = dns::verifyAnswer(
-      wire.data(), wire.size(), probe->question.qname, probe->question.qtype, probe->zone,
-      [keys](const std::string& zone) { return keys->lookup(zone); }, std::time(nullptr));
+      wire.data(), wire.size(), probe->question.qname, probe->question.qtype,
+      [keys](const std::string& name) { return keys->lookup(name); }, std::time(nullptr));
   if (verification.verdict != dns::Verification::Verdict::NeedKeys) {
     finishWith(probe, verification);
     return;

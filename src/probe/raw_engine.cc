@@ -94,8 +94,6 @@ void RawEngine::onAnswer(void* arg, int status, int, unsigned char* abuf, int al
     delete probe;
     return;
   }
-  probe->pool->release(probe->channel);
-  probe->channel = nullptr;
   engine->handleAnswer(probe, status, abuf, alen);
 }
 
@@ -133,6 +131,12 @@ void RawEngine::handleAnswer(Probe* probe, int status, const unsigned char* abuf
     exchange.status = ExchangeStatus::NetworkError;
     exchange.error = ares_strerror(status);
   }
+  // Only an exchange without an OPT in its answer can follow c-ares's resend without EDNS.
+  if (exchange.status != ExchangeStatus::Answered || !exchange.answer.has_opt) {
+    exchange.edns_formerr = probe->pool->ednsDropped(probe->channel);
+  }
+  probe->pool->release(probe->channel);
+  probe->channel = nullptr;
   advance(probe);
 }
 

@@ -77,36 +77,73 @@ std::string_view bogusReasonName(BogusReason reason) {
   return "other";
 }
 
+namespace {
+
+// Lower-cases the text and drops the parts that name things rather than say what failed:
+// "<qname qtype class>" tuples, domain names and addresses (any word with "." or ":"), so
+// that a zone called nsec3.lab. or algorithm-rollover.lab. does not decide the class.
+std::string reasonWords(std::string_view why_bogus) {
+  std::string words;
+  std::string word;
+  int tuple_depth = 0;
+  auto flush = [&] {
+    if (!word.empty() && word.find_first_of(".:") == std::string::npos) {
+      words += (words.empty() ? "" : " ") + word;
+    }
+    word.clear();
+  };
+  for (char c : why_bogus) {
+    if (c == '<') {
+      ++tuple_depth;
+    } else if (c == '>') {
+      tuple_depth = std::max(0, tuple_depth - 1);
+    } else if (tuple_depth > 0) {
+      continue;
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      flush();
+    } else {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  flush();
+  return words;
+}
+
+}  // namespace
+
 BogusReason classifyWhyBogus(std::string_view why_bogus) {
   if (why_bogus.empty()) {
     return BogusReason::None;
   }
-  std::string text(why_bogus);
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string text = reasonWords(why_bogus);
   // Phrases from unbound 1.17's validator (val_sigcrypt.c, val_nsec*.c, validator.c), most
-  // specific first: a DS mismatch message may also mention signatures.
-  static const std::array<std::pair<std::string_view, BogusReason>, 20> kPhrases{{
+  // specific first: "no dnskey matches" is about the DS, "servfail no ds" about fetching.
+  static const std::array<std::pair<std::string_view, BogusReason>, 25> kPhrases{{
       {"signature expired", BogusReason::SignatureExpired},
       {"signature before inception", BogusReason::SignatureNotYetValid},
       {"no dnskey matches", BogusReason::DsMismatch},
       {"no keys have a ds", BogusReason::DsMismatch},
       {"ds hash mismatches", BogusReason::DsMismatch},
+      {"signatures from unknown keys", BogusReason::NoDnskey},
       {"no dnssec records", BogusReason::NoSignatures},
       {"no signatures", BogusReason::NoSignatures},
+      {"signature missing", BogusReason::NoSignatures},
       {"rrsig missing", BogusReason::NoSignatures},
       {"unsupported algorithm", BogusReason::UnsupportedAlgorithm},
-      {"algorithm", BogusReason::UnsupportedAlgorithm},
+      {"algorithm not supported", BogusReason::UnsupportedAlgorithm},
       {"signature crypto failed", BogusReason::SignatureInvalid},
+      {"servfail", BogusReason::ResolutionFailure},
+      {"could not fetch", BogusReason::ResolutionFailure},
+      {"no server to query", BogusReason::ResolutionFailure},
+      {"timeout", BogusReason::ResolutionFailure},
       {"signature", BogusReason::SignatureInvalid},
       {"nsec", BogusReason::DenialProof},
       {"proof", BogusReason::DenialProof},
       {"wildcard", BogusReason::DenialProof},
       {"dnskey", BogusReason::NoDnskey},
       {"no ds", BogusReason::DsMismatch},
-      {"could not fetch", BogusReason::ResolutionFailure},
-      {"timeout", BogusReason::ResolutionFailure},
-      {"no server to query", BogusReason::ResolutionFailure},
+      {"algorithm", BogusReason::UnsupportedAlgorithm},
+      {"failed to prime", BogusReason::ResolutionFailure},
   }};
   for (const auto& [phrase, reason] : kPhrases) {
     if (text.find(phrase) != std::string::npos) {

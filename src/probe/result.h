@@ -34,6 +34,9 @@ struct Exchange {
   dns::AnswerSummary answer;
   std::chrono::microseconds latency{0};
   std::vector<uint8_t> wire;  // The answer's bytes, kept only when the caller asks.
+  // The resolver answered the query with OPT by FORMERR without OPT, and c-ares asked again
+  // without EDNS: `answer` is the answer to that second query.
+  bool edns_formerr = false;
 };
 
 // Result of a raw probe: the query with DO set and CD clear, straight to one resolver.

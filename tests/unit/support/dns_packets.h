@@ -3,8 +3,11 @@
 // syntax, and EDNS options. Header-only, because each tests/unit/*_test.cc is its own binary.
 #pragma once
 
-// ldns's common.h defines `true` and `false` as macros in C++ unless this comes first.
+// ldns's common.h defines `true` and `false` as macros in C++ unless <stdbool.h> comes first.
+// clang-format off
 #include <stdbool.h>
+#include <ldns/ldns.h>
+// clang-format on
 
 #include <cstdint>
 #include <cstdlib>
@@ -12,8 +15,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <ldns/ldns.h>
 
 namespace dw::test {
 
@@ -30,8 +31,7 @@ inline PktPtr makePacket(const std::string& qname, uint16_t qtype) {
     return nullptr;
   }
   // ldns_pkt_query_new takes ownership of the name.
-  return PktPtr(
-      ldns_pkt_query_new(name, static_cast<ldns_rr_type>(qtype), LDNS_RR_CLASS_IN, 0));
+  return PktPtr(ldns_pkt_query_new(name, static_cast<ldns_rr_type>(qtype), LDNS_RR_CLASS_IN, 0));
 }
 
 // Parses `text` as one record in zone-file syntax and appends it to `section`. Returns false
@@ -55,9 +55,9 @@ inline void addEdnsOption(ldns_pkt* pkt, uint16_t code, const std::vector<uint8_
     options = ldns_edns_option_list_new();
     ldns_pkt_set_edns_option_list(pkt, options);  // The message owns the list from here on.
   }
-  ldns_edns_option_list_push(options,
-                             ldns_edns_new_from_data(static_cast<ldns_edns_option_code>(code),
-                                                     data.size(), data.data()));
+  ldns_edns_option_list_push(
+      options,
+      ldns_edns_new_from_data(static_cast<ldns_edns_option_code>(code), data.size(), data.data()));
 }
 
 // Appends an Extended DNS Error option (RFC 8914 2): INFO-CODE, then EXTRA-TEXT.

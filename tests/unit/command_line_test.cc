@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tests of command-line parsing.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace dw {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Returns the message of the std::invalid_argument that parsing `args` throws, or "no error".
+std::string parseError(const std::vector<std::string>& args) {
+  try {
+    parseCommandLine(args);
+  } catch (const std::invalid_argument& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+TEST(ParseCommandLineTest, ParsesRunWithConfig) {
+  CommandLine parsed = parseCommandLine({"run", "--config", "watch.yaml"});
+  EXPECT_EQ(parsed.command, "run");
+  EXPECT_EQ(parsed.config_path, "watch.yaml");
+  EXPECT_EQ(parsed.format, "text");
+  EXPECT_EQ(parsed.log_level, "info");
+}
+
+TEST(ParseCommandLineTest, ParsesCheckWithShortConfigOption) {
+  CommandLine parsed = parseCommandLine({"check", "-c", "watch.yaml"});
+  EXPECT_EQ(parsed.command, "check");
+  EXPECT_EQ(parsed.config_path, "watch.yaml");
+}
+
+TEST(ParseCommandLineTest, AcceptsOptionsBeforeCommand) {
+  CommandLine parsed = parseCommandLine({"--config", "watch.yaml", "check"});
+  EXPECT_EQ(parsed.command, "check");
+  EXPECT_EQ(parsed.config_path, "watch.yaml");
+}
+
+TEST(ParseCommandLineTest, ParsesJsonFormat) {
+  CommandLine parsed = parseCommandLine({"check", "--config", "watch.yaml", "--format", "json"});
+  EXPECT_EQ(parsed.format, "json");
+}
+
+TEST(ParseCommandLineTest, ParsesLogLevel) {
+  CommandLine parsed = parseCommandLine({"run", "--config", "w.yaml", "--log-level", "debug"});
+  EXPECT_EQ(parsed.log_level, "debug");
+}
+
+TEST(ParseCommandLineTest, RejectsUnknownFormat) {
+  const std::string error = parseError({"check", "--config", "watch.yaml", "--format", "yaml"});
+  EXPECT_THAT(error, HasSubstr("\"yaml\""));
+  EXPECT_THAT(error, HasSubstr("text or json"));
+}
+
+TEST(ParseCommandLineTest, RejectsFormatWithoutValue) {
+  EXPECT_THAT(parseError({"check", "--config", "watch.yaml", "--format"}), HasSubstr("--format"));
+}
+
+TEST(ParseCommandLineTest, RejectsConfigWithoutValue) {
+  EXPECT_THAT(parseError({"check", "--config"}), HasSubstr("--config"));
+}
+
+TEST(ParseCommandLineTest, RejectsUnknownOption) {
+  EXPECT_THAT(parseError({"run", "--config", "watch.yaml", "--verbose"}),
+              HasSubstr("\"--verbose\""));
+}
+
+TEST(ParseCommandLineTest, RejectsMissingConfig) {
+  EXPECT_THAT(parseError({"run"}), HasSubstr("--config"));
+}
+
+TEST(ParseCommandLineTest, RejectsUnknownCommand) {
+  EXPECT_THAT(parseError({"status", "--config", "watch.yaml"}), HasSubstr("\"status\""));
+}
+
+TEST(ParseCommandLineTest, RejectsMissingCommand) {
+  EXPECT_THAT(parseError({"--config", "watch.yaml"}), HasSubstr("run or check"));
+}
+
+TEST(ParseCommandLineTest, RejectsEmptyArguments) { EXPECT_NE(parseError({}), "no error"); }
+
+TEST(ParseCommandLineTest, RejectsSecondCommand) {
+  EXPECT_THAT(parseError({"run", "check", "--config", "watch.yaml"}), HasSubstr("\"check\""));
+}
+
+TEST(ParseCommandLineTest, ParsesLongHelp) {
+  EXPECT_EQ(parseCommandLine({"--help"}).command, "help");
+}
+
+TEST(ParseCommandLineTest, ParsesShortHelp) { EXPECT_EQ(parseCommandLine({"-h"}).command, "help"); }
+
+TEST(ParseCommandLineTest, ParsesHelpCommand) {
+  EXPECT_EQ(parseCommandLine({"help"}).command, "help");
+}
+
+TEST(ParseCommandLineTest, HelpNeedsNoConfig) {
+  EXPECT_EQ(parseCommandLine({"run", "--help"}).command, "help");
+}
+
+TEST(ParseCommandLineTest, ParsesVersion) {
+  EXPECT_EQ(parseCommandLine({"--version"}).command, "version");
+}
+
+TEST(UsageTextTest, NamesCommandsAndOptions) {
+  const std::string usage = usageText();
+  EXPECT_THAT(usage, HasSubstr("run"));
+  EXPECT_THAT(usage, HasSubstr("check"));
+  EXPECT_THAT(usage, HasSubstr("--config"));
+  EXPECT_THAT(usage, HasSubstr("--format"));
+  EXPECT_THAT(usage, HasSubstr("--log-level"));
+}
+
+TEST(VersionTextTest, NamesLibraries) {
+  const std::string version = versionText();
+  EXPECT_THAT(version, HasSubstr("dnssec-watch "));
+  EXPECT_THAT(version, HasSubstr("libunbound "));
+  EXPECT_THAT(version, HasSubstr("c-ares "));
+  EXPECT_THAT(version, HasSubstr("ldns "));
+}
+
+}  // namespace
+}  // namespace dw
