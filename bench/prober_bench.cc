@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// prober_bench: runs dnssec-watch probes against one resolver that answers on many loopback
+// prober_bench: runs dnssec-watch probes against one resolver that listens on many loopback
 // addresses, then prints probes per second, CPU seconds per 1,000 probes and resident memory.
 //
 // bench/run.sh starts the resolver and the baselines and runs this program. docs/benchmarks.md
@@ -44,7 +44,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// Resolver i answers on PREFIX.(i / 250).(i % 250 + 1), so each third octet carries 250
+// Resolver i has the address PREFIX.(i / 250).(i % 250 + 1), so each third octet carries 250
 // addresses and no address ends in .0 or .255.
 constexpr size_t kAddressesPerOctet = 250;
 constexpr size_t kMaxResolvers = kAddressesPerOctet * 256;
@@ -501,13 +501,13 @@ class BenchRun {
       prober_ = std::make_unique<dw::Prober>(config);
       return;
     }
-    const EngineKind wanted = selection == Selection::Raw          ? EngineKind::Raw
+    const EngineKind selected = selection == Selection::Raw          ? EngineKind::Raw
                               : selection == Selection::Validating ? EngineKind::Validating
                                                                    : EngineKind::Local;
     // Keeps one engine's targets, then spreads them over the interval again as buildTargets
     // does for the full list.
     for (dw::ProbeTarget& target : dw::buildTargets(config)) {
-      if (engineKind(target, config) == wanted) {
+      if (engineKind(target, config) == selected) {
         target.id = targets_.size();
         targets_.push_back(std::move(target));
       }
@@ -607,6 +607,7 @@ struct Figures {
   uint64_t hwm_kib = 0;
   uint64_t rss_after_stop_kib = 0;
   size_t open_files_max = 0;
+  uint64_t open_files_limit = 0;  // Soft RLIMIT_NOFILE.
   uint64_t in_flight_max = 0;
   bool aborted = false;
 };
@@ -653,7 +654,8 @@ void printSummary(const Options& options, const BenchRun& run, const CountingSin
             << " MiB before the config was built, " << format(bytes_per_resolver, 0)
             << " bytes per resolver; peak " << format(mib(figures.hwm_kib), 1) << " MiB, "
             << format(mib(figures.rss_after_stop_kib), 1) << " MiB after stop\n"
-            << "  open files        " << figures.open_files_max << " max sampled; "
+            << "  open files        " << figures.open_files_max << " max sampled, limit "
+            << figures.open_files_limit << "; "
             << figures.in_flight_max << " probes in flight max sampled\n";
   const std::string unexpected = sink.firstUnexpected();
   if (!unexpected.empty()) {
@@ -692,6 +694,7 @@ void printSummary(const Options& options, const BenchRun& run, const CountingSin
             << " rss_after_stop_kib=" << figures.rss_after_stop_kib
             << " bytes_per_resolver=" << format(bytes_per_resolver, 0)
             << " open_files_max=" << figures.open_files_max
+            << " open_files_limit=" << figures.open_files_limit
             << " in_flight_max=" << figures.in_flight_max
             << " aborted=" << (figures.aborted ? 1 : 0)
             << " first_unexpected=" << token(unexpected) << "\n";
@@ -704,6 +707,10 @@ Clock::duration seconds(double value) {
 int runBench(const Options& options) {
   Figures figures;
   figures.rss_base_kib = readStatusKib("VmRSS");
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    figures.open_files_limit = files.rlim_cur;
+  }
   const dw::Config config = loadBenchConfig(options);
   BenchRun run(config, options.selection);
   if (run.targetCount() == 0) {
@@ -755,8 +762,13 @@ int main(int argc, char** argv) {
     std::cerr << "prober_bench: " << error.what() << "\n";
     return 2;
   }
-  // The same process setup as dnssec-watch's main(): workers are stopped from this thread, so
-  // libevent needs its locks.
+  // The same process setup as dnssec-watch's main(): the soft open-file limit raised to the
+  // hard one, and libevent locks because workers are stopped from this thread.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   evthread_use_pthreads();
   ares_library_init(ARES_LIB_INIT_ALL);
   dw::setLogLevel("warn");

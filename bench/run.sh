@@ -268,6 +268,22 @@ dead_resolver_check() {
   SILENT_PID=
 }
 
+# Prints what the figures depend on: the code, the machine and the versions of the tools.
+describe_environment() {
+  local changed
+  changed=$(git -C "$REPO" status --porcelain -- src CMakeLists.txt | wc -l)
+  printf 'date: %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+  printf 'commit: %s, %s changed or new files under src/ and CMakeLists.txt\n' \
+    "$(git -C "$REPO" rev-parse --short HEAD)" "$changed"
+  printf 'cpu: %s x %s\n' "$(nproc)" "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+  printf 'memory: %s\n' "$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  printf 'kernel: %s\n' "$(uname -r)"
+  printf 'open files limit: %s\n' "$(ulimit -n)"
+  printf 'packages: %s\n' "$(dpkg-query -W -f '${Package} ${Version}, ' unbound libunbound8 \
+    libc-ares2 libevent-2.1-7 libldns3 dnsperf prometheus-blackbox-exporter 2>/dev/null)"
+  printf 'load average at start: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
 main() {
   require_tools
   mkdir -p -- "$BENCH_DIR"
@@ -275,6 +291,7 @@ main() {
   : >"$RESULTS"
   trap cleanup EXIT
   trap 'exit 130' INT TERM
+  describe_environment >"$BENCH_DIR/environment.txt"
   build
   start_lab
   start_resolver
@@ -339,7 +356,11 @@ main() {
   done
   ((BENCH_QUICK)) || dead_resolver_check
 
-  /usr/bin/python3 "$REPO/bench/summarize.py" "$RESULTS" | tee "$BENCH_DIR/summary.txt"
+  {
+    cat "$BENCH_DIR/environment.txt"
+    echo
+    /usr/bin/python3 "$REPO/bench/summarize.py" "$RESULTS"
+  } | tee "$BENCH_DIR/summary.txt"
   log "results in $RESULTS, summary in $BENCH_DIR/summary.txt, program output in $LOG"
 }
 

@@ -66,12 +66,16 @@ def median_ratio(runs, label, baseline, key):
 
 
 def sustained(fields):
-    """A run sustains its rate when it completes 99 % of it with 99 % expected outcomes."""
+    """Whether a run kept up: at least 99 % of the offered rate completed, 99 % of the
+    outcomes as expected, and at most 1 % of the probes started late or skipped."""
     offered = number(fields, "offered_per_s") or 0
+    completed = (number(fields, "completed_per_s") or 0) * (number(fields, "window_s") or 0)
+    behind = (number(fields, "late") or 0) + (number(fields, "skipped") or 0)
     return (
         number(fields, "aborted") == 0
         and (number(fields, "completed_per_s") or 0) >= 0.99 * offered
         and (number(fields, "expected_pct") or 0) >= 99.0
+        and behind <= 0.01 * completed
     )
 
 
@@ -132,8 +136,9 @@ def print_matched(runs):
 
 
 def print_ramp(runs):
-    print("Rising rates (medians; sustained = completed >= 99 % of offered with >= 99 % "
-          "expected outcomes, counted over repetitions)\n")
+    print("Rising rates (medians; sustained = at least 99 % of the offered rate completed, "
+          "99 % expected outcomes, at most 1 % late or skipped, counted over repetitions; "
+          "ratio = probes per CPU second against blackbox-max of the same repetition)\n")
     rows = []
     for engine, rates in RAMP.items():
         for rate in rates:
@@ -152,9 +157,11 @@ def print_ramp(runs):
                 show((median_of(runs, label, "rss_kib") or 0) / MIB, 0),
                 show(median_of(runs, label, "open_files_max"), 0),
                 f"{sum(sustained(f) for f in reps)}/{len(reps)}",
+                show(median_ratio(runs, label, "blackbox-max", "probes_per_cpu_s"), 1, "x"),
             ])
     print_table(["run", "offered/s", "completed/s", "expected %", "CPU us per probe",
-                 "% of a core", "RSS MiB", "open files", "sustained"], rows)
+                 "% of a core", "RSS MiB", "open files", "sustained",
+                 "ratio to blackbox-max"], rows)
     for engine, rates in RAMP.items():
         best = None
         for rate in rates:

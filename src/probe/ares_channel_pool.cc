@@ -21,6 +21,7 @@ class AresChannel {
 
   bool ok() const { return channel_ != nullptr; }
   const std::string& server() const { return server_; }
+  size_t queries = 0;  // Queries in flight on the channel, counted by the pool.
   const std::string& initError() const { return init_error_; }
   bool pointAt(const std::string& address, int family, uint16_t port, std::string& error);
   bool ednsDropped() const;
@@ -189,8 +190,8 @@ AresChannel* AresChannelPool::acquire(const std::string& address, int family, ui
   const std::string server = address + "|" + std::to_string(port);
   auto active = active_.find(server);
   if (active != active_.end()) {
-    ++active->second.queries;
-    return active->second.channel;
+    ++active->second->queries;
+    return active->second;
   }
   AresChannel* channel = nullptr;
   if (!idle_.empty()) {
@@ -209,17 +210,23 @@ AresChannel* AresChannelPool::acquire(const std::string& address, int family, ui
     idle_.push_back(channel);
     return nullptr;
   }
-  active_[server] = Active{channel, 1};
+  channel->queries = 1;
+  active_[server] = channel;
   return channel;
 }
 
-void AresChannelPool::release(AresChannel* channel) {
+void AresChannelPool::retire(AresChannel* channel) {
   auto active = active_.find(channel->server());
-  if (active == active_.end() || active->second.channel != channel ||
-      --active->second.queries > 0) {
+  if (active != active_.end() && active->second == channel) {
+    active_.erase(active);
+  }
+}
+
+void AresChannelPool::release(AresChannel* channel) {
+  if (channel->queries == 0 || --channel->queries > 0) {
     return;
   }
-  active_.erase(active);
+  retire(channel);
   // c-ares frees the query only after its callback returns, and ares_set_servers_ports
   // refuses a channel with a query pending, so recycling waits for the next loop turn.
   to_recycle_.push_back(channel);

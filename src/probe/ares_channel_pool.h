@@ -43,8 +43,12 @@ class AresChannelPool {
             ares_callback callback, void* arg);
 
   // True when c-ares has resent a query on `channel` without its OPT record, after a FORMERR
-  // answer without OPT: the resolver does not understand EDNS.
+  // answer without OPT: the resolver does not understand EDNS. c-ares then cuts every later
+  // UDP answer on that channel to 512 octets, so the caller retires it.
   bool ednsDropped(const AresChannel* channel) const;
+
+  // Stops handing out `channel` to new queries; it is destroyed once its queries end.
+  void retire(AresChannel* channel);
 
   size_t channelCount() const { return all_.size(); }
 
@@ -57,11 +61,8 @@ class AresChannelPool {
   size_t max_idle_;
   std::vector<std::unique_ptr<AresChannel>> all_;
   std::vector<AresChannel*> idle_;
-  struct Active {
-    AresChannel* channel = nullptr;
-    size_t queries = 0;
-  };
-  std::unordered_map<std::string, Active> active_;  // By "address|port".
+  // The channel that new queries to a server share, by "address|port".
+  std::unordered_map<std::string, AresChannel*> active_;
   std::vector<AresChannel*> to_recycle_;
   event* recycle_event_ = nullptr;
 };

@@ -52,7 +52,9 @@ std::optional<bool> validatingFromCanary(const RawResult& result) {
   }
   const dns::AnswerSummary& answer = result.final().answer;
   if (answer.rcode == kServFail) {
-    return true;
+    // Only a SERVFAIL that the CD=1 retry explains is the resolver's validation at work; a
+    // resolver that fails either way is broken, not validating.
+    return result.servfailFromValidation() ? std::optional<bool>(true) : std::nullopt;
   }
   if (answer.rcode == kNxDomain || (answer.rcode == kNoError && answer.answer_count > 0)) {
     return false;

@@ -23,8 +23,8 @@ ZoneHealth observeRaw(const RawResult& result);
 // Validating probe: secure and insecure are Ok, bogus is Bogus, anything else is Failing.
 ZoneHealth observeValidation(const ValidationResult& result);
 
-// Bogus-canary probe: a SERVFAIL means the resolver validates, an answer with data or
-// NXDOMAIN means it does not, and no answer says nothing.
+// Bogus-canary probe: a SERVFAIL that the CD=1 retry explains means the resolver validates,
+// an answer with data or NXDOMAIN means it does not, and anything else says nothing.
 std::optional<bool> validatingFromCanary(const RawResult& result);
 
 // Zone probe: the AD bit proves the resolver validates; its absence proves nothing, because

@@ -25,6 +25,7 @@ struct RawEngine::Probe {
   ProbeOptions options;
   RawResult result;
   Step step = Step::Udp;
+  bool resent_after_edns_drop = false;
   Clock::time_point sent_at;
   AresChannel* channel = nullptr;
   AresChannelPool* pool = nullptr;
@@ -131,13 +132,34 @@ void RawEngine::handleAnswer(Probe* probe, int status, const unsigned char* abuf
     exchange.status = ExchangeStatus::NetworkError;
     exchange.error = ares_strerror(status);
   }
-  // Only an exchange without an OPT in its answer can follow c-ares's resend without EDNS.
-  if (exchange.status != ExchangeStatus::Answered || !exchange.answer.has_opt) {
-    exchange.edns_formerr = probe->pool->ednsDropped(probe->channel);
+  const bool edns_dropped = (exchange.status != ExchangeStatus::Answered ||
+                             !exchange.answer.has_opt) &&
+                            probe->pool->ednsDropped(probe->channel);
+  if (edns_dropped) {
+    probe->pool->retire(probe->channel);
   }
   probe->pool->release(probe->channel);
   probe->channel = nullptr;
+  if (edns_dropped && resendIfCut(probe, exchange)) {
+    return;
+  }
   advance(probe);
+}
+
+bool RawEngine::resendIfCut(Probe* probe, Exchange& exchange) {
+  // A FORMERR to another query on the shared channel made c-ares cut this UDP answer to 512
+  // octets, so it is asked again once on a fresh channel. An answer that was not cut is the
+  // answer to c-ares's resend without EDNS: the resolver rejected EDNS.
+  const bool maybe_cut = probe->step != Step::Tcp &&
+                         (exchange.status == ExchangeStatus::Malformed ||
+                          exchange.answer.size_bytes == 512);
+  if (maybe_cut && !probe->resent_after_edns_drop) {
+    probe->resent_after_edns_drop = true;
+    send(probe, probe->step);
+    return true;
+  }
+  exchange.edns_formerr = true;
+  return false;
 }
 
 void RawEngine::advance(Probe* probe) {

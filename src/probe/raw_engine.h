@@ -61,6 +61,7 @@ class RawEngine {
   void send(Probe* probe, Step step);
   static void onAnswer(void* arg, int status, int timeouts, unsigned char* abuf, int alen);
   void handleAnswer(Probe* probe, int status, const unsigned char* abuf, int alen);
+  bool resendIfCut(Probe* probe, Exchange& exchange);
   void advance(Probe* probe);
   void finish(Probe* probe);
 

@@ -141,8 +141,20 @@ TEST(ZoneHealthNameTest, ReturnsLabels) {
 
 // --- validatingFromCanary ---
 
-TEST(ValidatingFromCanaryTest, IsTrueForServfail) {
-  EXPECT_EQ(validatingFromCanary(raw(answered(kServFail))), true);
+TEST(ValidatingFromCanaryTest, IsTrueForServfailExplainedByCdRetry) {
+  RawResult result = raw(answered(kServFail));
+  result.cd_recheck = answered(kNoError);
+  EXPECT_EQ(validatingFromCanary(result), true);
+}
+
+TEST(ValidatingFromCanaryTest, IsUnknownWhenCdRetryAlsoFails) {
+  RawResult result = raw(answered(kServFail));
+  result.cd_recheck = answered(kServFail);
+  EXPECT_EQ(validatingFromCanary(result), std::nullopt);
+}
+
+TEST(ValidatingFromCanaryTest, IsUnknownForServfailWithoutCdRetry) {
+  EXPECT_EQ(validatingFromCanary(raw(answered(kServFail))), std::nullopt);
 }
 
 TEST(ValidatingFromCanaryTest, IsFalseForNxdomain) {

@@ -86,12 +86,12 @@ struct AnswerSpec {
   std::vector<std::string> records;  // Answer section, in zone-file syntax.
 };
 
-// Returns `count` A records for the probe's name, 16 octets each on the wire once the owner
-// is compressed.
-std::vector<std::string> manyARecords(int count) {
+// Returns `count` A records for `owner`, 16 octets each on the wire once the owner is
+// compressed.
+std::vector<std::string> manyARecords(int count, const std::string& owner = kQname) {
   std::vector<std::string> records;
   for (int i = 0; i < count; ++i) {
-    records.push_back(std::string(kQname) + " 300 IN A 198.51." + std::to_string(i / 256) + "." +
+    records.push_back(owner + " 300 IN A 198.51." + std::to_string(i / 256) + "." +
                       std::to_string(i % 256));
   }
   return records;
@@ -587,22 +587,42 @@ TEST_F(RawEngineTest, DoesNotRecheckRefused) {
   EXPECT_EQ(server.queryCount(false), 1u);
 }
 
+// Returns a FORMERR answer to `query` without an OPT record, as from a server without EDNS.
+Bytes formerrWithoutOpt(const Bytes& query) {
+  Bytes answer = answerTo(query, withRcode(1));
+  if (answer.size() >= 12 + 11 && (answer[10] != 0 || answer[11] != 0)) {
+    answer.resize(answer.size() - 11);  // The OPT record, with no options, ends the message.
+    answer[10] = answer[11] = 0;        // ARCOUNT
+  }
+  return answer;
+}
+
+bool hasOpt(const Bytes& query) {
+  test::PktPtr parsed = test::fromWire(query);
+  return parsed && ldns_pkt_edns(parsed.get());
+}
+
 // c-ares 1.18 resends a query without its OPT record after a FORMERR that has none, on
 // channels with ARES_FLAG_EDNS (which the engine needs for answers over 512 octets). The
-// engine flags the exchange so that the EDNS failure is not lost.
+// engine flags the exchange so that the EDNS failure is not lost, and reports the answer to
+// the resend.
 TEST_F(RawEngineTest, FlagsFormerrToEdns) {
   FakeDnsServer server([](const ReceivedQuery& query) {
-    Bytes answer = answerTo(query.wire, withRcode(1));
-    // Drops the OPT record, whose 11 octets end the message, and sets ARCOUNT back to 0.
-    answer.resize(answer.size() - 11);
-    answer[10] = answer[11] = 0;
-    return std::vector<Bytes>{answer};
+    if (hasOpt(query.wire)) {
+      return std::vector<Bytes>{formerrWithoutOpt(query.wire)};
+    }
+    return std::vector<Bytes>{answerTo(query.wire, noerror())};
   });
   ASSERT_TRUE(server.start()) << server.error();
   RawResult result = probeOnce(server.port());
   EXPECT_TRUE(result.udp.edns_formerr);
+  EXPECT_EQ(result.udp.status, ExchangeStatus::Answered) << result.udp.error;
+  EXPECT_EQ(result.udp.answer.rcode, 0);
   EXPECT_FALSE(result.udp.answer.has_opt);
-  EXPECT_EQ(server.queryCount(false), 2u);
+  std::vector<ReceivedQuery> queries = server.queries();
+  ASSERT_EQ(queries.size(), 2u);
+  EXPECT_TRUE(hasOpt(queries[0].wire));
+  EXPECT_FALSE(hasOpt(queries[1].wire));
 }
 
 TEST_F(RawEngineTest, KeepsAdBit) {
@@ -1044,6 +1064,67 @@ TEST_F(RawEngineTest, KeepsQueriesToOneResolverApart) {
     EXPECT_EQ(calls[i], 1) << "probe " << i;
     EXPECT_EQ(labels[i], i % 2 == 0 ? "noerror" : "timeout") << "probe " << i;
   }
+}
+
+// A resolver behind one address whose backends differ: one rejects EDNS with a FORMERR without
+// OPT, another sends a large EDNS answer. c-ares 1.18 clears ARES_FLAG_EDNS on the whole
+// channel after that FORMERR, and queries to one resolver share a channel. The other query in
+// flight gets its answer cut to 512 octets, is asked again on a fresh channel, and must end
+// with its whole answer and without the FORMERR flag.
+TEST_F(RawEngineTest, KeepsLargeAnswerAfterOtherQueryFormerr) {
+  struct HeldQuery {
+    std::mutex mutex;
+    Bytes wire;
+    bool formerr_answered = false;
+  };
+  auto held = std::make_shared<HeldQuery>();
+  FakeDnsServer server([held](const ReceivedQuery& query) {
+    test::PktPtr parsed = test::fromWire(query.wire);
+    const std::string qname = parsed ? test::questionName(parsed.get()).value_or("") : "";
+    std::lock_guard<std::mutex> lock(held->mutex);
+    AnswerSpec large;
+    large.records = manyARecords(60, "large.example.com.");
+    if (qname != "formerr.example.com.") {
+      if (held->formerr_answered) {
+        return std::vector<Bytes>{answerTo(query.wire, large)};  // The engine's resend.
+      }
+      held->wire = query.wire;  // Answered after the FORMERR has been processed.
+      return std::vector<Bytes>{};
+    }
+    if (hasOpt(query.wire)) {
+      return std::vector<Bytes>{formerrWithoutOpt(query.wire)};
+    }
+    // Answers c-ares's resend without OPT, then the held query.
+    AnswerSpec resend;
+    resend.records = {qname + " 300 IN A 192.0.2.1"};
+    std::vector<Bytes> replies{answerTo(query.wire, resend)};
+    held->formerr_answered = true;
+    if (!held->wire.empty()) {
+      replies.push_back(answerTo(held->wire, large));
+    }
+    return replies;
+  });
+  ASSERT_TRUE(server.start()) << server.error();
+  RawEngine engine(base_, settings());
+  RawResult formerr_result;
+  RawResult large_result;
+  int calls = 0;
+  engine.probe(resolverAt(server.port()), question("formerr.example.com."), [&](RawResult done) {
+    ++calls;
+    formerr_result = std::move(done);
+  });
+  engine.probe(resolverAt(server.port()), question("large.example.com."), [&](RawResult done) {
+    ++calls;
+    large_result = std::move(done);
+  });
+  EXPECT_TRUE(runUntil([&] { return engine.inFlight() == 0; }));
+  runFor(kSettleTime);
+  EXPECT_EQ(calls, 2);
+  EXPECT_TRUE(formerr_result.udp.edns_formerr);
+  EXPECT_EQ(formerr_result.udp.status, ExchangeStatus::Answered) << formerr_result.udp.error;
+  EXPECT_EQ(large_result.udp.status, ExchangeStatus::Answered) << large_result.udp.error;
+  EXPECT_EQ(large_result.udp.answer.answer_count, 60u);
+  EXPECT_FALSE(large_result.udp.edns_formerr);
 }
 
 TEST_F(RawEngineTest, ReusesEngineAfterProbesFinish) {
