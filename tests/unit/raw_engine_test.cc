@@ -195,6 +195,9 @@ class FakeDnsServer {
     }
   }
 
+  // Makes start() bind to ::1 instead of 127.0.0.1.
+  void useIpv6() { family_ = AF_INET6; }
+
   // Binds the sockets and starts answering. Returns false with error() set when it cannot.
   bool start() {
     if (pipe(wake_) != 0) {
@@ -234,16 +237,28 @@ class FakeDnsServer {
   size_t sentCount() const { return sent_.load(); }
 
  private:
-  static int boundSocket(int type, uint16_t port) {
-    int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+  // Binds to 127.0.0.1, or to ::1 after useIpv6().
+  int boundSocket(int type, uint16_t port) const {
+    int fd = socket(family_, type | SOCK_CLOEXEC, 0);
     if (fd < 0) {
       return -1;
     }
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    if (family_ == AF_INET6) {
+      auto* address = reinterpret_cast<sockaddr_in6*>(&storage);
+      address->sin6_family = AF_INET6;
+      address->sin6_port = htons(port);
+      address->sin6_addr = in6addr_loopback;
+      length = sizeof(sockaddr_in6);
+    } else {
+      auto* address = reinterpret_cast<sockaddr_in*>(&storage);
+      address->sin_family = AF_INET;
+      address->sin_port = htons(port);
+      address->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      length = sizeof(sockaddr_in);
+    }
+    if (bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0) {
       close(fd);
       return -1;
     }
@@ -251,12 +266,14 @@ class FakeDnsServer {
   }
 
   static uint16_t localPort(int fd) {
-    sockaddr_in address{};
-    socklen_t length = sizeof(address);
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    sockaddr_storage storage{};
+    socklen_t length = sizeof(storage);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0) {
       return 0;
     }
-    return ntohs(address.sin_port);
+    return storage.ss_family == AF_INET6
+               ? ntohs(reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port)
+               : ntohs(reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
   }
 
   void bindPair() {
@@ -264,7 +281,7 @@ class FakeDnsServer {
     const uint16_t port = first >= 0 ? localPort(first) : 0;
     int second = port != 0 ? boundSocket(SOCK_STREAM, port) : -1;
     if (first < 0 || port == 0 || second < 0) {
-      error_ = std::string("could not bind UDP and TCP to one port on 127.0.0.1: ") +
+      error_ = std::string("could not bind UDP and TCP to one port on loopback: ") +
                std::strerror(errno);
       if (first >= 0) {
         close(first);
@@ -322,7 +339,7 @@ class FakeDnsServer {
 
   void readDatagram() {
     Bytes buffer(65535);
-    sockaddr_in from{};
+    sockaddr_storage from{};
     socklen_t from_length = sizeof(from);
     ssize_t size = recvfrom(udp_, buffer.data(), buffer.size(), 0,
                             reinterpret_cast<sockaddr*>(&from), &from_length);
@@ -390,6 +407,7 @@ class FakeDnsServer {
 
   Responder udp_responder_;
   Responder tcp_responder_;
+  int family_ = AF_INET;
   int udp_ = -1;
   int tcp_ = -1;
   int wake_[2] = {-1, -1};
@@ -465,6 +483,15 @@ class RawEngineTest : public ::testing::Test {
     settings.timeout = kTimeout;
     settings.edns_buffer_size = 1232;
     return settings;
+  }
+
+  static ResolverSpec resolverAt6(uint16_t port) {
+    ResolverSpec resolver;
+    resolver.name = "fake-v6";
+    resolver.address = "::1";
+    resolver.port = port;
+    resolver.family = 6;
+    return resolver;
   }
 
   static ResolverSpec resolverAt(uint16_t port) {
@@ -1170,6 +1197,26 @@ TEST_F(RawEngineTest, DestructorSkipsCallbackDuringTcpRetry) {
   }
   runFor(kSettleTime);
   EXPECT_EQ(calls, 0);
+}
+
+}  // namespace
+}  // namespace dw
+
+namespace dw {
+namespace {
+
+TEST_F(RawEngineTest, ProbesResolverOverIpv6) {
+  FakeDnsServer server(answerWith(noerror()));
+  server.useIpv6();
+  ASSERT_TRUE(server.start()) << server.error();
+  RawResult result;
+  RawEngine engine(base_, settings());
+  engine.probe(resolverAt6(server.port()), question(), [&result](RawResult done) {
+    result = std::move(done);
+  });
+  EXPECT_TRUE(runUntil([&] { return engine.inFlight() == 0; }));
+  EXPECT_EQ(rawResultLabel(result), "noerror") << result.udp.error;
+  EXPECT_TRUE(result.udp.answer.has_opt);
 }
 
 }  // namespace
