@@ -80,7 +80,7 @@ bool matchProvesNoType(const ldns_rr* nsec, ldns_rr_type type, std::string& why)
     why = "the NSEC at the name lists the type or a CNAME";
     return false;
   }
-  // A parent-side NSEC at a delegation says nothing about the child's types but DS
+  // A parent-side NSEC at a delegation proves nothing about the child's types but DS
   // (RFC 6840 4.1).
   if (type != LDNS_RR_TYPE_DS && hasType(nsec, LDNS_RR_TYPE_NS) &&
       !hasType(nsec, LDNS_RR_TYPE_SOA)) {

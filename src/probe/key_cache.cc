@@ -21,7 +21,7 @@ struct KeyCache::Entry {
   KeyCache* cache = nullptr;
   std::string zone;
   bool pending = false;
-  bool known = false;  // keys holds a result (secure, insecure or bogus).
+  bool known = false;  // keys contains a result (secure, insecure or bogus).
   dns::ZoneKeys keys;
   std::string failure;
   Clock::time_point expires{};
