@@ -63,6 +63,9 @@ ub_ctx* KeyCache::context(std::string& error) {
   if (status == 0) {
     status = ub_ctx_set_option(created, "do-not-query-localhost:", "no");
   }
+  if (status == 0) {
+    status = ub_ctx_set_option(created, "trust-anchor-signaling:", "no");
+  }
   for (const std::string& file : settings_.trust_anchor_files) {
     if (status == 0) {
       status = ub_ctx_add_ta_file(created, file.c_str());

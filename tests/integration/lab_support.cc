@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -287,6 +288,102 @@ BlackHole::BlackHole(const std::string& address, int port) {
 BlackHole::~BlackHole() {
   close(udp_);
   close(tcp_);
+}
+
+}  // namespace dw::test
+
+namespace dw::test {
+namespace {
+
+sockaddr_in socketAddress(const std::string& address, int port) {
+  sockaddr_in result{};
+  result.sin_family = AF_INET;
+  result.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, address.c_str(), &result.sin_addr);
+  return result;
+}
+
+// "qname/qtype" of a query, read from its question section; empty when it is malformed.
+std::string questionKey(const uint8_t* data, size_t size) {
+  std::string name;
+  size_t at = 12;
+  while (at < size && data[at] != 0) {
+    const size_t length = data[at];
+    if (length > 63 || at + 1 + length > size) {
+      return "";
+    }
+    for (size_t i = 0; i < length; ++i) {
+      name += static_cast<char>(std::tolower(data[at + 1 + i]));
+    }
+    name += '.';
+    at += 1 + length;
+  }
+  if (at + 3 > size) {
+    return "";
+  }
+  return (name.empty() ? "." : name) + "/" + std::to_string((data[at + 1] << 8) | data[at + 2]);
+}
+
+}  // namespace
+
+CountingRelay::CountingRelay(const std::string& address, const std::string& upstream)
+    : upstream_address_(upstream) {
+  listen_ = socket(AF_INET, SOCK_DGRAM, 0);
+  upstream_ = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in bound = socketAddress(address, 53);
+  EXPECT_EQ(bind(listen_, reinterpret_cast<sockaddr*>(&bound), sizeof(bound)), 0)
+      << "cannot bind UDP " << address << ":53";
+  EXPECT_EQ(pipe(wake_), 0);
+  thread_ = std::thread(&CountingRelay::serve, this);
+}
+
+CountingRelay::~CountingRelay() {
+  const char stop = 's';
+  [[maybe_unused]] ssize_t written = write(wake_[1], &stop, 1);
+  thread_.join();
+  for (int fd : {listen_, upstream_, wake_[0], wake_[1]}) {
+    close(fd);
+  }
+}
+
+int CountingRelay::count(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = counts_.find(key);
+  return found == counts_.end() ? 0 : found->second;
+}
+
+// Relays one query at a time: the upstream is a lab resolver on loopback that answers fast.
+void CountingRelay::serve() {
+  std::vector<uint8_t> buffer(65535);
+  const sockaddr_in upstream = socketAddress(upstream_address_, 53);
+  for (;;) {
+    pollfd fds[2] = {{wake_[0], POLLIN, 0}, {listen_, POLLIN, 0}};
+    if (poll(fds, 2, -1) < 0 || fds[0].revents != 0) {
+      return;
+    }
+    sockaddr_in client{};
+    socklen_t client_length = sizeof(client);
+    ssize_t size = recvfrom(listen_, buffer.data(), buffer.size(), 0,
+                            reinterpret_cast<sockaddr*>(&client), &client_length);
+    if (size <= 0) {
+      continue;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++counts_[questionKey(buffer.data(), static_cast<size_t>(size))];
+    }
+    sendto(upstream_, buffer.data(), static_cast<size_t>(size), 0,
+           reinterpret_cast<const sockaddr*>(&upstream), sizeof(upstream));
+    pollfd answer{upstream_, POLLIN, 0};
+    if (poll(&answer, 1, 2000) <= 0) {
+      continue;
+    }
+    size = recv(upstream_, buffer.data(), buffer.size(), 0);
+    if (size > 0) {
+      sendto(listen_, buffer.data(), static_cast<size_t>(size), 0,
+             reinterpret_cast<sockaddr*>(&client), client_length);
+    }
+  }
 }
 
 }  // namespace dw::test

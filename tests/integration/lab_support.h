@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace dw::test {
@@ -90,6 +92,33 @@ class BlackHole {
  private:
   int udp_ = -1;
   int tcp_ = -1;
+};
+
+}  // namespace dw::test
+
+namespace dw::test {
+
+// A UDP relay on address:53 that forwards each query to upstream:53 and counts the queries
+// per "qname/qtype" (lower-case qname with trailing dot, numeric qtype). Runs until destroyed.
+class CountingRelay {
+ public:
+  CountingRelay(const std::string& address, const std::string& upstream);
+  ~CountingRelay();
+  CountingRelay(const CountingRelay&) = delete;
+  CountingRelay& operator=(const CountingRelay&) = delete;
+
+  int count(const std::string& key) const;
+
+ private:
+  void serve();
+
+  int listen_ = -1;
+  int upstream_ = -1;
+  int wake_[2] = {-1, -1};
+  std::string upstream_address_;
+  mutable std::mutex mutex_;  // Guards counts_.
+  std::map<std::string, int> counts_;
+  std::thread thread_;
 };
 
 }  // namespace dw::test

@@ -172,3 +172,37 @@ TEST_F(RunTest, BadConfigExitsTwoBeforeListening) {
 
 }  // namespace
 }  // namespace dw::test
+
+namespace dw::test {
+namespace {
+
+// libunbound caches answers unless told not to; a cached answer would hide what the resolver
+// does now. Every validating probe must reach the resolver, like every raw probe.
+TEST(RunCacheTest, EveryValidatingProbeReachesResolver) {
+  Lab lab = readLab();
+  const std::string relay_address = lab.dead.substr(0, lab.dead.rfind('.')) + ".7";
+  CountingRelay relay(relay_address, lab.validating);
+  const int port = freePort();
+  const std::string config = writeTempFile(
+      "cache.yaml", "listen: 127.0.0.1:" + std::to_string(port) +
+                        "\ntrust_anchor_files: [" + lab.root_key +
+                        "]\ninterval: 1s\ntimeout: 900ms\n"
+                        "zones: [{name: good.lab, probes: [{name: www.good.lab, type: A}]}]\n"
+                        "resolvers: [{name: relay, address: " + relay_address + "}]\n");
+  Daemon daemon({"run", "--config", config});
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  std::string text;
+  ASSERT_EQ(httpGet("http://127.0.0.1:" + std::to_string(port) + "/metrics", text), 200)
+      << daemon.stderrText();
+  daemon.stop();
+  const double raw = metricValue(text, "dnssec_watch_raw_probes_total",
+                                 {{"resolver", "relay"}, {"result", "noerror"}});
+  const double validating = metricValue(text, "dnssec_watch_validation_probes_total",
+                                        {{"resolver", "relay"}, {"state", "secure"}});
+  ASSERT_GE(validating, 3) << text;
+  EXPECT_GE(relay.count("www.good.lab./1"), raw + validating)
+      << "raw probes " << raw << ", validating probes " << validating;
+}
+
+}  // namespace
+}  // namespace dw::test
