@@ -7,9 +7,9 @@
 #
 # Everything runs on loopback and stops when the script exits:
 #   - a private DNSSEC lab (tests/lab/lab.sh with its own LAB_DIR and LAB_NET)
-#   - a bench Unbound on 0.0.0.0:5300 that answers on every 127.0.0.0/8 address, with
-#     access control that drops queries from any other source, and a stub for "." pointing
-#     at the lab's NSD, so it never contacts the real root servers
+#   - a bench Unbound that listens on port 5300 of every 127.0.0.0/8 address (bound to
+#     0.0.0.0, with access control that drops queries from any other source) and has a stub
+#     for "." pointing at the lab's NSD, so it never contacts the real root servers
 #   - prometheus-blackbox-exporter on 127.0.0.1:9116
 #   - for the dead-resolver check, silent_resolver.py on port 5399 of the loopback device
 #
@@ -113,8 +113,8 @@ start_lab() {
 }
 
 # Writes the bench resolver's config: a validating Unbound that listens on port
-# RESOLVER_PORT of every address (interface-automatic replies from the address that was
-# asked), answers only 127.0.0.0/8 and resolves through the lab's NSD.
+# RESOLVER_PORT of every address (interface-automatic sends each reply from the address the
+# query went to), serves only clients in 127.0.0.0/8 and resolves through the lab's NSD.
 write_resolver_conf() {
   mkdir -p -- "$RESOLVER_DIR"
   cat >"$RESOLVER_DIR/unbound.conf" <<EOF
@@ -208,8 +208,9 @@ EOF
   die "blackbox_exporter did not return probe_success 1 within ${READY_TIMEOUT_S}s; see $EXPORTER_DIR/exporter.log"
 }
 
-# Appends one RESULT line with the repetition, the resolver's CPU during the run and the load
-# average, and echoes the human-readable part to the log.
+# Runs COMMAND, appends its RESULT line to RESULTS with the repetition, the resolver's CPU
+# seconds during the run and the load average, copies its whole output to LOG and prints a
+# one-line digest.
 #   record REP COMMAND...
 record() {
   local rep=$1 before after output line
@@ -255,7 +256,7 @@ dnsperf_result() {
         label, qps, ok, cpu, cpu * 1000 / done, done / cpu, cpu * 10 }'
 }
 
-# Runs the dead-resolver check: every resolver address on a port where nothing answers.
+# Runs the dead-resolver check: every resolver address on a port where nothing responds.
 dead_resolver_check() {
   /usr/bin/python3 "$REPO/bench/silent_resolver.py" "$SILENT_PORT" 200 &
   SILENT_PID=$!

@@ -57,6 +57,9 @@ Daemon::Daemon(std::string config_path, Config config)
                        {"ldns", LDNS_VERSION}})
       .Set(1);
   recorder_->metrics().config_last_reload_successful.Add({}).Set(1);
+  // Both series exist from the start, so that rate() and increase() work on the first reload.
+  recorder_->metrics().config_reloads.Add({{"result", "success"}});
+  recorder_->metrics().config_reloads.Add({{"result", "failure"}});
   server_ = std::make_unique<HttpServer>(
       std::vector<std::weak_ptr<prometheus::Collectable>>{registry_, process_}, vantage_);
   prober_ = std::make_unique<Prober>(std::move(config));

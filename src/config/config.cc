@@ -80,7 +80,7 @@ void checkDefaultTrustAnchor(const YamlValue& root, const Config& config) {
     std::string contents;
     if (const int error = readFile(path, contents); error != 0) {
       throwConfigError(root.location(), "trust_anchor_files",
-                       "the default " + quote(path) + " cannot be read: " + std::strerror(error),
+                       "the default " + quote(path) + " cannot be read: " + readErrorText(error),
                        "install the root trust anchor there (Debian package dns-root-data) or "
                        "set trust_anchor_files");
     }
@@ -135,7 +135,7 @@ Config loadConfig(const std::string& path) {
   std::string text;
   if (const int error = config_internal::readFile(path, text); error != 0) {
     config_internal::throwConfigError(config_internal::Location{path}, "",
-                                      std::string("cannot read: ") + std::strerror(error),
+                                      "cannot read: " + config_internal::readErrorText(error),
                                       "check the path and permissions");
   }
   return parseConfig(text, path, std::filesystem::path(path).parent_path().string());

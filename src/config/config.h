@@ -42,7 +42,7 @@ struct Config {
   std::vector<std::string> trust_anchor_files = {"/usr/share/dns/root.key"};
 
   std::chrono::milliseconds interval{60'000};  // Each probe runs once per interval.
-  std::chrono::milliseconds timeout{5'000};    // Deadline of one probe, retries included.
+  std::chrono::milliseconds timeout{5'000};    // Deadline of each exchange of a probe.
   uint16_t edns_buffer_size = 1232;            // EDNS UDP payload size sent in raw probes.
   int workers = 2;                             // Event-loop threads.
   // Resolvers beyond this many get no libunbound context of their own, because each context

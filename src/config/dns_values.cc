@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <memory>
+#include <sstream>
 
 namespace dw::config_internal {
 
@@ -94,6 +95,34 @@ RrType parseRrType(const Field& field) {
   const auto type = static_cast<ldns_rr_type>(code);
   std::unique_ptr<char, decltype(&std::free)> mnemonic(ldns_rr_type2str(type), &std::free);
   return RrType{static_cast<uint16_t>(code), std::string(mnemonic.get())};
+}
+
+std::string trustAnchorProblem(const std::string& contents) {
+  std::istringstream lines(contents);
+  std::string line;
+  int number = 0;
+  int records = 0;
+  while (std::getline(lines, line)) {
+    ++number;
+    line = line.substr(0, line.find(';'));
+    const size_t start = line.find_first_not_of(" \t\r");
+    if (start == std::string::npos || line[start] == '$') {
+      continue;
+    }
+    ldns_rr* rr = nullptr;
+    const ldns_status status =
+        ldns_rr_new_frm_str(&rr, line.c_str() + start, 3600, nullptr, nullptr);
+    if (status != LDNS_STATUS_OK) {
+      return "line " + std::to_string(number) + ": " + ldns_get_errorstr_by_id(status);
+    }
+    const ldns_rr_type type = ldns_rr_get_type(rr);
+    ldns_rr_free(rr);
+    if (type != LDNS_RR_TYPE_DS && type != LDNS_RR_TYPE_DNSKEY) {
+      return "line " + std::to_string(number) + ": not a DS or DNSKEY record";
+    }
+    ++records;
+  }
+  return records == 0 ? "no DS or DNSKEY record" : "";
 }
 
 }  // namespace dw::config_internal

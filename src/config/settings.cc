@@ -68,7 +68,14 @@ void readResolver(const YamlValue& item, ResolverRegistry& registry) {
 }
 
 void applyListen(const Setting<Config>&, const YamlValue& value, Config& config) {
-  const HostPort listen = parseHostPort(value.scalar());
+  const Field field = value.scalar();
+  const HostPort listen = parseHostPort(field);
+  if (listen.address.family == 6) {
+    // mg_check_feature(8) is 0 in Debian 12's libcivetweb1 1.15: it cannot bind IPv6.
+    failValue(field, "is an IPv6 address, which the HTTP server (civetweb 1.15 as Debian builds "
+                     "it) cannot listen on",
+              "use an IPv4 address, e.g. 127.0.0.1:9911");
+  }
   config.listen_address = listen.address.text;
   config.listen_port = listen.port;
 }
@@ -206,8 +213,8 @@ void applyResolverPort(const Setting<ResolverSpec>& setting, const YamlValue& va
 // clang-format off
 constexpr Setting<Config> kConfigSettings[] = {
     {"listen", "address:port", "127.0.0.1:9911",
-     "address and TCP port of the HTTP server for /metrics, with an IPv6 address in brackets, "
-     "e.g. [::1]:9911", false, 0, 0, applyListen},
+     "numeric IPv4 address and TCP port of the HTTP server for /metrics, e.g. 127.0.0.1:9911",
+     false, 0, 0, applyListen},
     {"vantage", "label value", "default",
      "value of the vantage label on every metric, which names where this monitor runs, in "
      "ASCII letters, digits, \"_\", \".\" and \"-\"", false, 0, 0, applyVantage},
@@ -217,7 +224,7 @@ constexpr Setting<Config> kConfigSettings[] = {
     {"interval", "duration", "60s",
      "time between two runs of each probe, e.g. 500ms, 10s, 2m, 1h", false, 0, 0, applyInterval},
     {"timeout", "duration", "5s",
-     "deadline of one probe, retries included, which must be shorter than interval", false, 0, 0,
+     "deadline of each exchange of a probe, which must be shorter than interval", false, 0, 0,
      applyTimeout},
     {"edns_buffer_size", "integer, bytes", "1232",
      "EDNS UDP payload size that raw probes advertise, from 512 to 65535 bytes", false, 512,

@@ -98,6 +98,11 @@ std::chrono::milliseconds parsePositiveDuration(const Field& field) {
   if (duration.count() <= 0) {
     failValue(field, "is not greater than zero", "use a positive duration, e.g. 10s");
   }
+  // Longer durations make no sense for a monitor, and the scheduler adds intervals to clock
+  // times, which must not overflow.
+  if (duration > std::chrono::hours(24 * 7)) {
+    failValue(field, "is longer than 7 days", "use a shorter duration, e.g. 60s");
+  }
   return duration;
 }
 

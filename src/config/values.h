@@ -51,6 +51,11 @@ void checkLabelValue(const Field& field, std::string_view extra_chars);
 // Returns `field` as a domain name validated by ldns, lower case, absolute, with the trailing dot.
 std::string parseDomainName(const Field& field);
 
+// Returns why `contents` is not a trust anchor file that libunbound can load ("line 3: ..."),
+// or an empty string: every line that is not blank, a comment or a $ directive must be a DS
+// or DNSKEY record in zone-file format, and there must be at least one.
+std::string trustAnchorProblem(const std::string& contents);
+
 // Returns whether `name` is `zone` or a name below it; both are outputs of parseDomainName.
 bool isAtOrBelow(const std::string& name, const std::string& zone);
 

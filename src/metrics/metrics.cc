@@ -31,10 +31,11 @@ const prometheus::Histogram::BucketBoundaries& probeDurationBuckets() {
 Metrics::Metrics(prometheus::Registry& r, const std::string& v)
     : raw_probes(counter(r, v, "dnssec_watch_raw_probes_total",
                          "Raw probes (DO=1, CD=0) by outcome: noerror, nxdomain, servfail, "
-                         "refused, other_rcode, timeout, malformed, network_error.")),
+                         "refused, other_rcode, timeout, malformed, unreachable, network_error.")),
       validation_probes(counter(r, v, "dnssec_watch_validation_probes_total",
                                 "Validating probes by DNSSEC state: secure, insecure, bogus, "
-                                "indeterminate, or timeout/error.")),
+                                "indeterminate; or timeout, unreachable, malformed, "
+                                "network_error when no answer came.")),
       answer_size(gauge(r, v, "dnssec_watch_answer_size_bytes",
                         "Size of the latest raw answer on the wire, by transport.")),
       validation_state(gauge(r, v, "dnssec_watch_validation_state",
@@ -89,7 +90,8 @@ Metrics::Metrics(prometheus::Registry& r, const std::string& v)
                              "Scheduled probes skipped because the previous run of the same "
                              "probe was still in flight.")),
       targets(gauge(r, v, "dnssec_watch_targets",
-                    "Probe targets (question x resolver) in the running config.")),
+                    "Probe targets (question x resolver x engine, bogus canary included) "
+                    "in the running config.")),
       errors(counter(r, v, "dnssec_watch_errors_total",
                      "Failed probes by kind: timeout, unreachable, malformed, network_error.")),
       config_reloads(counter(r, v, "dnssec_watch_config_reloads_total",

@@ -219,6 +219,9 @@ void Recorder::recordRawAnswer(const ProbeTarget& target, TargetHandles& handles
       handles.size_tcp->Set(static_cast<double>(result.tcp.answer.size_bytes));
     }
   }
+  if (!result.answered()) {
+    return;  // The TCP fallback failed: there is no answer to judge.
+  }
   const dns::AnswerSummary& answer = result.final().answer;
   if (answer.ad) {
     handles.ad->Increment();
@@ -240,7 +243,7 @@ void Recorder::recordRawAnswer(const ProbeTarget& target, TargetHandles& handles
   if (rrsigMissing(result) && zoneSigned(target.zone)) {
     handles.rrsig_missing->Increment();
   }
-  if (result.answered() && answer.rcode == 2) {
+  if (answer.rcode == 2) {
     recordServfail(target, handles, result);
   }
 }

@@ -128,11 +128,19 @@ void KeyCache::fetch(const std::string& zone, std::function<void()> done) {
   evtimer_add(entry.deadline, &tv);
 }
 
-void KeyCache::onResult(void* arg, int rcode, void* packet, int packet_len, int sec,
+void KeyCache::onResult(void* arg, int error, void* packet, int packet_len, int sec,
                         char* why_bogus, int) {
   auto* entry = static_cast<Entry*>(arg);
   entry->pending = false;
   entry->failure.clear();
+  if (error != 0 || packet == nullptr || packet_len < 12) {
+    entry->failure = std::string("DNSKEY query for ") + entry->zone + " failed: " +
+                     (error != 0 ? ub_strerror(error) : "no answer");
+    entry->cache->complete(*entry);
+    return;
+  }
+  // The callback's second argument is a libunbound error code; the rcode is in the header.
+  const int rcode = static_cast<const uint8_t*>(packet)[3] & 0x0f;
   // libunbound's event callback passes sec as 0 insecure, 1 bogus, 2 secure.
   if (sec == 2) {
     // Without a DNSKEY RRset the name is not a zone apex, but it lies in a signed zone.

@@ -119,6 +119,14 @@ void LocalValidatingEngine::probe(const ResolverSpec& resolver, const ProbeSpec&
       [state](RawResult raw) {
         state->raw = std::move(raw);
         const Exchange& final = state->raw.final();
+        if (final.status == ExchangeStatus::Answered && final.answer.tc) {
+          ValidationResult result;
+          result.status = ExchangeStatus::Malformed;
+          result.error = "truncated answer: TC set and no TCP answer";
+          result.latency = final.latency;
+          state->done(std::move(result));
+          return;
+        }
         if (final.status != ExchangeStatus::Answered) {
           ValidationResult result;
           result.status = final.status;

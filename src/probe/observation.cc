@@ -89,7 +89,8 @@ BogusReason reasonFromExtendedErrors(const std::vector<dns::ExtendedError>& erro
 }
 
 std::string_view servfailCause(const RawResult& result) {
-  if (!result.cd_recheck.attempted || result.cd_recheck.status != ExchangeStatus::Answered) {
+  if (!result.cd_recheck.attempted || result.cd_recheck.status != ExchangeStatus::Answered ||
+      result.cd_recheck.answer.tc) {
     return "unknown";
   }
   return result.servfailFromValidation() ? "validation" : "other";

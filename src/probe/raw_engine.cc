@@ -113,6 +113,9 @@ void RawEngine::handleAnswer(Probe* probe, int status, const unsigned char* abuf
     } else if (!exchange.answer.question_matches || !exchange.answer.qr) {
       exchange.status = ExchangeStatus::Malformed;
       exchange.error = "the answer's question section does not match the query";
+    } else if (probe->step == Step::Tcp && exchange.answer.tc) {
+      exchange.status = ExchangeStatus::Malformed;
+      exchange.error = "TC set on an answer over TCP";
     } else {
       exchange.status = ExchangeStatus::Answered;
       if (probe->options.keep_wire) {

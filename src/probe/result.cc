@@ -24,16 +24,12 @@ std::string_view exchangeStatusName(ExchangeStatus status) {
   return "unknown";
 }
 
-const Exchange& RawResult::final() const {
-  if (tcp.attempted && tcp.status == ExchangeStatus::Answered) {
-    return tcp;
-  }
-  return udp;
-}
+const Exchange& RawResult::final() const { return tcp.attempted ? tcp : udp; }
 
 bool RawResult::servfailFromValidation() const {
+  // A truncated retry holds no data, so it proves nothing.
   return cd_recheck.attempted && cd_recheck.status == ExchangeStatus::Answered &&
-         cd_recheck.answer.rcode != 2;
+         !cd_recheck.answer.tc && cd_recheck.answer.rcode != 2;
 }
 
 std::string_view rawResultLabel(const RawResult& result) {

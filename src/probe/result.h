@@ -47,7 +47,8 @@ struct RawResult {
   // resolver's own validation caused the SERVFAIL.
   Exchange cd_recheck;
 
-  // The exchange whose answer counts: TCP when it was needed and answered, else UDP.
+  // The exchange whose answer counts: TCP when the UDP answer was truncated, else UDP. A
+  // failed TCP fallback is the probe's result, because clients cannot get the answer either.
   const Exchange& final() const;
   bool answered() const { return final().status == ExchangeStatus::Answered; }
   bool servfailFromValidation() const;

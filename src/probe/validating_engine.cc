@@ -129,11 +129,20 @@ void ValidatingEngine::probe(const ResolverSpec& resolver, const ProbeSpec& ques
   evtimer_add(probe->deadline, &tv);
 }
 
-void ValidatingEngine::onResult(void* arg, int rcode, void*, int, int sec, char* why_bogus,
-                                int) {
+void ValidatingEngine::onResult(void* arg, int error, void* packet, int packet_len, int sec,
+                                char* why_bogus, int) {
   auto* probe = static_cast<Probe*>(arg);
   probe->submitted = false;
   ValidationResult& result = probe->result;
+  // The callback's second argument is a libunbound error code, and the DNS rcode is in the
+  // answer's header (unbound-event.h).
+  if (error != 0 || packet == nullptr || packet_len < 12) {
+    result.status = ExchangeStatus::NetworkError;
+    result.error = error != 0 ? ub_strerror(error) : "libunbound returned no answer";
+    probe->engine->finish(probe);
+    return;
+  }
+  const int rcode = static_cast<const uint8_t*>(packet)[3] & 0x0f;
   result.status = ExchangeStatus::Answered;
   result.rcode = rcode;
   // libunbound's event callback passes sec as 0 insecure, 1 bogus, 2 secure.

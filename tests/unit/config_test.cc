@@ -5,10 +5,12 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -128,7 +130,7 @@ TEST(ConfigDurationTest, RejectsOverflow) {
 TEST(ConfigLoadTest, FullFileRoundTrips) {
   const Config config = loadConfig(fixture("full.yaml"));
   EXPECT_EQ(config.source_path, fixture("full.yaml"));
-  EXPECT_EQ(config.listen_address, "2001:db8::1");
+  EXPECT_EQ(config.listen_address, "192.0.2.1");
   EXPECT_EQ(config.listen_port, 9100);
   EXPECT_EQ(config.vantage, "eu-west.1");
   EXPECT_EQ(config.trust_anchor_files,
@@ -675,6 +677,51 @@ TEST(ConfigResolverTest, HostnameAddress) {
   EXPECT_EQ(loadError("resolver_hostname.yaml"),
             "resolver_hostname.yaml:8:29: resolvers[2].address: \"dns.google\" is not a numeric "
             "IP address; use a numeric IPv4 or IPv6 address");
+}
+
+// Returns the ConfigError message of a minimal valid config with `extra` settings, or
+// "no error". Settings in `extra` come first, so that they replace the defaults here.
+std::string parseError(const std::string& extra) {
+  const bool has_anchor = extra.find("trust_anchor_files:") != std::string::npos;
+  const std::string text =
+      extra + (has_anchor ? "" : "trust_anchor_files: [" + fixture("root.key") + "]\n") +
+      "zones: [{name: example.com, probes: [{name: www.example.com}]}]\n"
+      "resolvers: [{address: 192.0.2.53}]\n";
+  try {
+    parseConfig(text, "inline.yaml", ".");
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+TEST(ConfigListenTest, RejectsIpv6Address) {
+  EXPECT_THAT(parseError("listen: \"[::1]:9911\"\n"), HasSubstr("is an IPv6 address"));
+}
+
+TEST(ConfigDurationTest, RejectsIntervalOverSevenDays) {
+  EXPECT_THAT(parseError("interval: 9223372036854775s\n"), HasSubstr("interval"));
+  EXPECT_THAT(parseError("interval: 200h\n"), HasSubstr("is longer than 7 days"));
+}
+
+TEST(ConfigTrustAnchorTest, RejectsFileWithoutRecords) {
+  const std::string path = ::testing::TempDir() + "/garbage.key";
+  std::ofstream(path) << "this is not a key\n";
+  EXPECT_THAT(parseError("trust_anchor_files: [" + path + "]\n"),
+              HasSubstr("is not a trust anchor file: line 1"));
+}
+
+TEST(ConfigFileTest, RejectsFifo) {
+  const std::string path = ::testing::TempDir() + "/config.fifo";
+  std::remove(path.c_str());
+  ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
+  try {
+    loadConfig(path);
+    ADD_FAILURE() << "a FIFO was accepted";
+  } catch (const ConfigError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("not a regular file"));
+  }
+  std::remove(path.c_str());
 }
 
 TEST(ConfigResolverTest, KeyResolverNamesNoResolver) {

@@ -858,7 +858,9 @@ TEST_F(RawEngineTest, RetriesTruncatedAnswerOverTcp) {
   EXPECT_EQ(server.queryCount(true), 1u);
 }
 
-TEST_F(RawEngineTest, KeepsUdpAnswerWhenTcpIsRefused) {
+// A client behind this resolver gets no answer either, so the failed TCP fallback is the
+// probe's result, while the truncated UDP answer stays on record.
+TEST_F(RawEngineTest, ReportsRefusedTcpFallback) {
   AnswerSpec truncated;
   truncated.tc = true;
   FakeDnsServer server(answerWith(truncated));  // TCP bound but not listening.
@@ -868,8 +870,8 @@ TEST_F(RawEngineTest, KeepsUdpAnswerWhenTcpIsRefused) {
   EXPECT_EQ(result.tcp.status, ExchangeStatus::Unreachable) << result.tcp.error;
   EXPECT_EQ(result.udp.status, ExchangeStatus::Answered) << result.udp.error;
   EXPECT_TRUE(result.udp.answer.tc);
-  EXPECT_EQ(&result.final(), &result.udp);
-  EXPECT_EQ(rawResultLabel(result), "noerror");
+  EXPECT_EQ(&result.final(), &result.tcp);
+  EXPECT_EQ(rawResultLabel(result), "unreachable");
 }
 
 TEST_F(RawEngineTest, TimesOutWhenTcpIsSilent) {
@@ -880,7 +882,8 @@ TEST_F(RawEngineTest, TimesOutWhenTcpIsSilent) {
   RawResult result = probeOnce(server.port());
   EXPECT_TRUE(result.tcp.attempted);
   EXPECT_EQ(result.tcp.status, ExchangeStatus::Timeout);
-  EXPECT_EQ(&result.final(), &result.udp);
+  EXPECT_EQ(&result.final(), &result.tcp);
+  EXPECT_EQ(rawResultLabel(result), "timeout");
 }
 
 // c-ares 1.18 ends a query with ARES_ECONNREFUSED, its initial error status, when the server
@@ -896,7 +899,17 @@ TEST_F(RawEngineTest, ReportsUnreachableWhenTcpClosesBeforeAnswer) {
   RawResult result = probeOnce(server.port());
   EXPECT_EQ(server.queryCount(true), 1u);
   EXPECT_EQ(result.tcp.status, ExchangeStatus::Unreachable) << result.tcp.error;
-  EXPECT_EQ(&result.final(), &result.udp);
+  EXPECT_EQ(&result.final(), &result.tcp);
+}
+
+TEST_F(RawEngineTest, RejectsTruncatedAnswerOverTcp) {
+  AnswerSpec truncated;
+  truncated.tc = true;
+  FakeDnsServer server(answerWith(truncated), answerWith(truncated));
+  ASSERT_TRUE(server.start()) << server.error();
+  RawResult result = probeOnce(server.port());
+  EXPECT_EQ(result.tcp.status, ExchangeStatus::Malformed);
+  EXPECT_EQ(rawResultLabel(result), "malformed");
 }
 
 // --- SERVFAIL and the CD=1 recheck ---

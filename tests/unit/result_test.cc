@@ -341,12 +341,12 @@ TEST(RawResultFinalTest, PrefersAnsweredTcpExchange) {
   EXPECT_EQ(&result.final(), &result.tcp);
 }
 
-TEST(RawResultFinalTest, KeepsUdpWhenTcpFailed) {
+TEST(RawResultFinalTest, ReportsTcpWhenTcpFailed) {
   RawResult result = udpOnly(answered(0));
   result.udp.answer.tc = true;
   result.tcp = failed(ExchangeStatus::Unreachable);
-  EXPECT_EQ(&result.final(), &result.udp);
-  EXPECT_TRUE(result.answered());
+  EXPECT_EQ(&result.final(), &result.tcp);
+  EXPECT_FALSE(result.answered());
 }
 
 TEST(RawResultFinalTest, IgnoresTcpExchangeThatWasNotAttempted) {
@@ -358,6 +358,13 @@ TEST(RawResultFinalTest, IgnoresTcpExchangeThatWasNotAttempted) {
 
 TEST(RawResultTest, IsNotAnsweredAfterTimeout) {
   EXPECT_FALSE(udpOnly(failed(ExchangeStatus::Timeout)).answered());
+}
+
+TEST(ServfailFromValidationTest, IsFalseWhenCdRecheckIsTruncated) {
+  RawResult result = udpOnly(answered(2));
+  result.cd_recheck = answered(0);
+  result.cd_recheck.answer.tc = true;
+  EXPECT_FALSE(result.servfailFromValidation());
 }
 
 TEST(ServfailFromValidationTest, IsTrueWhenCdRecheckAnswers) {
