@@ -57,6 +57,14 @@ bool isMetaOrQueryType(int code) { return code == 41 || (code >= 128 && code <= 
 }  // namespace
 
 std::string parseDomainName(const Field& field) {
+  for (char c : field.text) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      // DNS carries internationalized names as A-labels (RFC 5890); raw UTF-8 matches nothing.
+      failValue(field, "contains non-ASCII characters",
+                "write the name with its A-labels, e.g. xn--bcher-kva.example for "
+                "b\u00fccher.example");
+    }
+  }
   ldns_status status = LDNS_STATUS_OK;
   RdfPtr dname = toDname(field.text, status);
   if (!dname) {

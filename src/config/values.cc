@@ -173,6 +173,12 @@ void checkLabelValue(const Field& field, std::string_view extra_chars) {
   if (field.text.empty()) {
     failValue(field, "is empty", allowed);
   }
+  // Label values are copied onto every series of the resolver; keep them short.
+  constexpr size_t kMaxLabelValue = 128;
+  if (field.text.size() > kMaxLabelValue) {
+    failValue(field, "is longer than " + std::to_string(kMaxLabelValue) + " characters",
+              "use a shorter name");
+  }
   for (char c : field.text) {
     const auto byte = static_cast<unsigned char>(c);
     const bool alphanumeric = byte < 0x80 && std::isalnum(byte);

@@ -695,6 +695,16 @@ std::string parseError(const std::string& extra) {
   return "no error";
 }
 
+TEST(ConfigNameTest, RejectsNonAsciiDomainName) {
+  EXPECT_THAT(parseError("bogus_canary: {name: \"www.b\u00fccher.example\"}\n"),
+              HasSubstr("contains non-ASCII characters"));
+}
+
+TEST(ConfigNameTest, RejectsLongVantage) {
+  EXPECT_THAT(parseError("vantage: " + std::string(200, 'v') + "\n"),
+              HasSubstr("is longer than 128 characters"));
+}
+
 TEST(ConfigListenTest, RejectsIpv6Address) {
   EXPECT_THAT(parseError("listen: \"[::1]:9911\"\n"), HasSubstr("is an IPv6 address"));
 }
