@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // blackbox_load: sends /probe requests to a prometheus-blackbox-exporter on loopback, either
-// at a fixed rate or as fast as a fixed number of connections allows, and prints the probes
-// per second and the exporter's CPU seconds per 1,000 probes, read from /proc/PID/stat.
+// at a fixed rate or as fast as a fixed number of connections allows. It prints the probes per
+// second and the exporter's CPU seconds per 1,000 probes, read from /proc/PID/stat.
 //
 // bench/run.sh runs it as the blackbox_exporter baseline; see docs/benchmarks.md.
 #include <arpa/inet.h>
@@ -335,8 +335,9 @@ class LoadGenerator {
             .count());
     if (request != nullptr && evhttp_request_get_response_code(request) == 200) {
       evbuffer* body = evhttp_request_get_input_buffer(request);
-      const char* wanted = "\nprobe_success 1\n";
-      evbuffer_ptr found = evbuffer_search(body, wanted, std::strlen(wanted), nullptr);
+      const char* success_line = "\nprobe_success 1\n";
+      evbuffer_ptr found =
+          evbuffer_search(body, success_line, std::strlen(success_line), nullptr);
       if (found.pos >= 0) {
         ++self->progress_.succeeded;
       }

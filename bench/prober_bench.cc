@@ -481,8 +481,12 @@ void watchUntil(Clock::time_point deadline, const CountingSink& sink, uint64_t r
         std::min<Clock::duration>(milliseconds(250), deadline - Clock::now()));
     const uint64_t rss = readStatusKib("VmRSS");
     watch.rss_max_kib = std::max(watch.rss_max_kib, rss);
+    // The counters are read one after another, so a probe may count as completed without
+    // having counted as started yet.
     const EngineCounts total = sink.total();
-    watch.in_flight_max = std::max(watch.in_flight_max, total.started - total.completed);
+    if (total.started > total.completed) {
+      watch.in_flight_max = std::max(watch.in_flight_max, total.started - total.completed);
+    }
     if (++tick % 4 == 0) {
       watch.open_files_max = std::max(watch.open_files_max, countOpenFiles());
     }

@@ -7,9 +7,9 @@
 #
 # Everything runs on loopback and stops when the script exits:
 #   - a private DNSSEC lab (tests/lab/lab.sh with its own LAB_DIR and LAB_NET)
-#   - a bench Unbound that listens on port 5300 of every 127.0.0.0/8 address (bound to
-#     0.0.0.0, with access control that drops queries from any other source) and has a stub
-#     for "." pointing at the lab's NSD, so it never contacts the real root servers
+#   - a bench Unbound that listens on port 5300 of every 127.0.0.0/8 address. It is bound to
+#     0.0.0.0, and its access control drops queries from any other source. A stub for "."
+#     points it at the lab's NSD, so it never contacts the real root servers
 #   - prometheus-blackbox-exporter on 127.0.0.1:9116
 #   - for the dead-resolver check, silent_resolver.py on port 5399 of the loopback device
 #
@@ -169,7 +169,7 @@ $(ss -Hlnptu "sport = :$RESOLVER_PORT")"
     fi
     sleep 0.2
   done
-  die "bench unbound returned no validated answer within ${READY_TIMEOUT_S}s; see $RESOLVER_DIR/unbound.log"
+  die "bench unbound sent no validated response (AD set) within ${READY_TIMEOUT_S}s; see $RESOLVER_DIR/unbound.log"
 }
 
 start_exporter() {

@@ -66,8 +66,11 @@ def median_ratio(runs, label, baseline, key):
 
 
 def sustained(fields):
-    """Whether a run kept up: at least 99 % of the offered rate completed, 99 % of the
-    outcomes as expected, and at most 1 % of the probes started late or skipped."""
+    """Return whether a run kept up with its offered rate.
+
+    That needs at least 99 % of the offered rate completed, 99 % of the outcomes as expected,
+    and at most 1 % of the probes started late or skipped.
+    """
     offered = number(fields, "offered_per_s") or 0
     completed = (number(fields, "completed_per_s") or 0) * (number(fields, "window_s") or 0)
     behind = (number(fields, "late") or 0) + (number(fields, "skipped") or 0)

@@ -19,7 +19,7 @@ packages=(
   dns-root-data curl
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(dnsperf prometheus-blackbox-exporter)
+  packages+=(dnsperf prometheus-blackbox-exporter python3)
 fi
 
 missing=()

@@ -88,7 +88,8 @@ Metrics::Metrics(prometheus::Registry& r, const std::string& v)
                           "after their scheduled time.")),
       probes_skipped(counter(r, v, "dnssec_watch_probes_skipped_total",
                              "Scheduled probes skipped because the previous run of the same "
-                             "probe was still in flight.")),
+                             "probe was still in flight, or the worker had 8,000 probes in "
+                             "flight.")),
       targets(gauge(r, v, "dnssec_watch_targets",
                     "Probe targets (question x resolver x engine, bogus canary included) "
                     "in the running config.")),

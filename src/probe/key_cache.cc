@@ -112,15 +112,21 @@ void KeyCache::fetch(const std::string& zone, std::function<void()> done) {
   }
   std::string error;
   ub_ctx* ctx = context(error);
+  // Pending before the call: libunbound answers a cached DNSKEY RRset from inside
+  // ub_resolve_event, and onResult then completes the entry at once.
+  entry.pending = true;
   int status = ctx == nullptr ? UB_INITFAIL
                               : ub_resolve_event(ctx, zone.c_str(), 48 /* DNSKEY */, 1, &entry,
                                                  &KeyCache::onResult, &entry.async_id);
+  if (!entry.pending) {
+    return;
+  }
   if (status != 0) {
+    entry.pending = false;
     entry.failure = error.empty() ? ub_strerror(status) : error;
     complete(entry);
     return;
   }
-  entry.pending = true;
   entry.deadline = evtimer_new(base_, &KeyCache::onDeadline, &entry);
   timeval tv{};
   tv.tv_sec = settings_.timeout.count() / 1000;

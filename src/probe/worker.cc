@@ -18,6 +18,11 @@ using Clock = std::chrono::steady_clock;
 
 bool laterDue(const auto* a, const auto* b) { return a->next_due > b->next_due; }
 
+// Probes in flight per worker beyond which new ones are skipped: an overloaded worker (far
+// more probes per second than it can carry, or thousands of resolvers timing out) would
+// otherwise hold a socket and a c-ares channel for each, past 1 GiB.
+constexpr size_t kMaxInFlight = 8000;
+
 }  // namespace
 
 struct Worker::Slot {
@@ -126,8 +131,11 @@ void Worker::startDue() {
 
 void Worker::launch(Slot& slot, Clock::time_point now) {
   const ProbeTarget& target = *slot.target;
-  if (slot.in_flight) {
+  if (slot.in_flight || raw_->inFlight() + validating_->inFlight() >= kMaxInFlight) {
     sink_.onProbeSkipped(target);
+    if (mode_ == Mode::Once) {
+      complete(slot);  // check reports it as not run rather than waiting for it.
+    }
     return;
   }
   auto lateness = std::chrono::duration_cast<std::chrono::milliseconds>(now - slot.next_due);
