@@ -18,9 +18,8 @@ using Clock = std::chrono::steady_clock;
 
 bool laterDue(const auto* a, const auto* b) { return a->next_due > b->next_due; }
 
-// Probes in flight per worker beyond which new ones are skipped: an overloaded worker (far
-// more probes per second than it can carry, or thousands of resolvers timing out) would
-// otherwise hold a socket and a c-ares channel for each, past 1 GiB.
+// Probes in flight per worker beyond which new ones are skipped. Each holds a socket and a
+// share of a c-ares channel, so an overloaded worker would otherwise grow past 1 GiB.
 constexpr size_t kMaxInFlight = 8000;
 
 }  // namespace
