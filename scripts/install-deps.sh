@@ -39,8 +39,9 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
-# Debian's unbound package may start its own resolver on port 53 of every address; the lab
-# needs 127.53.0.2 and 127.53.0.3 for its own, so stop it where a service manager runs one.
+# Debian's unbound package may start its own resolver on port 53 of every address. The lab
+# needs 127.53.0.2 and 127.53.0.3 for its own, so stop that resolver where a service manager
+# runs it.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet unbound 2>/dev/null; then
   systemctl stop unbound
 fi

@@ -214,8 +214,10 @@ void CheckReport::printText(std::ostream& out) const {
       detail = "truncated, TCP " + probe["tcp"].value("status", "") +
                (detail.empty() ? "" : "; " + detail);
     }
-    const bool has_flags = first.contains("flags");
-    const bool ad = has_flags && first["flags"].value("ad", false);
+    std::string ad = "-";
+    if (first.contains("flags")) {
+      ad = first["flags"].value("ad", false) ? "yes" : "no";
+    }
     out << fmt::format("{:<16} {:<10} {:<28} {:<7} {:<14} {:<9} {:>6} {:>5} {:<8} {}\n",
                        probe.value("resolver", ""), probe.value("engine", ""),
                        probe.value("qname", ""), probe.value("qtype", ""),
@@ -223,7 +225,7 @@ void CheckReport::printText(std::ostream& out) const {
                        first.value("rcode", probe.value("rcode", "-")),
                        first.contains("size_bytes") ? std::to_string(first.value("size_bytes", 0))
                                                     : "-",
-                       has_flags ? (ad ? "yes" : "no") : "-",
+                       ad,
                        probe.value("health", probe.value("healthy", false) ? "ok" : "failing"),
                        detail);
   }

@@ -36,7 +36,7 @@ struct ResolverSpec {
 struct Config {
   std::string source_path;  // The YAML file this was loaded from.
 
-  std::string listen_address = "127.0.0.1";  // Where /metrics is served.
+  std::string listen_address = "127.0.0.1";  // Address of the /metrics endpoint.
   uint16_t listen_port = 9911;
   std::string vantage = "default";  // Constant label on every dnssec-watch metric.
   std::vector<std::string> trust_anchor_files = {"/usr/share/dns/root.key"};

@@ -33,7 +33,7 @@ class KeySet {
   void* keys_;  // ldns_rr_list*, owned.
 };
 
-// What a validating resolver context said about a DNSKEY query for a name.
+// The result of a validating libunbound context for a DNSKEY query for a name.
 struct ZoneKeys {
   enum class State { Secure, Insecure, Bogus };
   State state = State::Insecure;
@@ -43,7 +43,7 @@ struct ZoneKeys {
   std::string why;  // Why the answer was bogus.
 };
 
-// Why a verification failed.
+// Reason class of a failed verification.
 enum class VerifyFailure {
   None,
   NoSignatures,
@@ -53,7 +53,7 @@ enum class VerifyFailure {
   NoMatchingKey,
   DenialProof,
   UnsupportedAlgorithm,
-  KeysBogus,  // The signer's DNSKEY RRset itself is bogus; ZoneKeys::why says why.
+  KeysBogus,  // The signer's DNSKEY RRset itself is bogus; ZoneKeys::why contains the reason.
 };
 
 struct Verification {

@@ -31,7 +31,7 @@ struct ExtendedError {
   std::string text;
 };
 
-// What a probe needs to know about one DNS answer.
+// Summary of one DNS answer: the facts that a probe records.
 struct AnswerSummary {
   bool parsed = false;      // False when ldns could not parse the message.
   std::string parse_error;  // ldns's status text when !parsed.
@@ -45,7 +45,7 @@ struct AnswerSummary {
   size_t answer_rrsig_count = 0;     // RRSIGs in the answer section.
   size_t authority_rrsig_count = 0;  // RRSIGs in the authority section.
   size_t nsec_count = 0;             // NSEC and NSEC3 records in the authority section.
-  bool answer_has_qtype = false;     // The answer holds an RRset of the probe's qtype.
+  bool answer_has_qtype = false;     // The answer contains an RRset of the probe's qtype.
 
   bool has_opt = false;  // The answer carried an OPT record (RFC 6891).
   uint16_t edns_udp_size = 0;

@@ -24,8 +24,8 @@ bool atOrBelow(const ldns_rdf* name, const ldns_rdf* ancestor) {
   return sameName(name, ancestor) || ldns_dname_is_subdomain(name, ancestor);
 }
 
-// The NSEC's owner sorts before `name` and its next name after it, in canonical order; the
-// last NSEC of a zone wraps around to the apex.
+// Returns whether the NSEC's owner sorts before `name` and its next name after it, in
+// canonical order. The last NSEC of a zone wraps around to the apex.
 bool strictlyCovers(const ldns_rr* nsec, const ldns_rdf* name) {
   const ldns_rdf* owner = ldns_rr_owner(nsec);
   const ldns_rdf* next = nextName(nsec);

@@ -18,7 +18,7 @@ namespace dw {
 class AresChannel;
 
 // Hands out c-ares channels pointed at one server each. Queries to the same server share a
-// channel, so the pool holds about one channel per server with queries in flight. A channel
+// channel, so the pool keeps about one channel per server with queries in flight. A channel
 // returns to the pool once its last query has ended; idle channels beyond `max_idle` are
 // destroyed.
 //

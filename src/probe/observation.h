@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// What one probe result says about a resolver: pure functions, shared by the daemon and
+// Judgements of a resolver from one probe result: pure functions, shared by the daemon and
 // `check`, and unit-tested on their own.
 #pragma once
 
@@ -12,7 +12,7 @@
 
 namespace dw {
 
-// Health of a resolver for one zone, as one probe sees it.
+// Health of a resolver for one zone, as one probe shows it.
 enum class ZoneHealth { Ok, Failing, Bogus };
 std::string_view zoneHealthName(ZoneHealth health);
 
@@ -24,7 +24,7 @@ ZoneHealth observeRaw(const RawResult& result);
 ZoneHealth observeValidation(const ValidationResult& result);
 
 // Bogus-canary probe: a SERVFAIL that the CD=1 retry explains means the resolver validates,
-// an answer with data or NXDOMAIN means it does not, and anything else says nothing.
+// an answer with data or NXDOMAIN means it does not, and anything else proves nothing.
 std::optional<bool> validatingFromCanary(const RawResult& result);
 
 // Zone probe: the AD bit proves the resolver validates; its absence proves nothing, because

@@ -27,7 +27,7 @@ std::string_view exchangeStatusName(ExchangeStatus status) {
 const Exchange& RawResult::final() const { return tcp.attempted ? tcp : udp; }
 
 bool RawResult::servfailFromValidation() const {
-  // A truncated retry holds no data, so it proves nothing.
+  // A truncated retry contains no data, so it proves nothing.
   return cd_recheck.attempted && cd_recheck.status == ExchangeStatus::Answered &&
          !cd_recheck.answer.tc && cd_recheck.answer.rcode != 2;
 }
@@ -75,7 +75,7 @@ std::string_view bogusReasonName(BogusReason reason) {
 
 namespace {
 
-// Lower-cases the text and drops the parts that name things rather than say what failed:
+// Lower-cases the text and drops the parts that name things rather than state what failed:
 // "<qname qtype class>" tuples, domain names and addresses (any word with "." or ":"), so
 // that a zone called nsec3.lab. or algorithm-rollover.lab. does not decide the class.
 std::string reasonWords(std::string_view why_bogus) {

@@ -16,7 +16,7 @@ namespace dw {
 enum class Engine { Raw, Validating };
 std::string_view engineName(Engine engine);
 
-// How one DNS exchange ended, before its content is judged.
+// Outcome of one DNS exchange, before its content is judged.
 enum class ExchangeStatus {
   Answered,      // A message came back and ldns parsed it.
   Timeout,       // Nothing came back before the deadline.
@@ -33,7 +33,7 @@ struct Exchange {
   std::string error;  // Why, for Malformed and NetworkError.
   dns::AnswerSummary answer;
   std::chrono::microseconds latency{0};
-  std::vector<uint8_t> wire;  // The answer's bytes, kept only when the caller asks.
+  std::vector<uint8_t> wire;  // The answer's bytes, kept only on request.
   // The resolver answered the query with OPT by FORMERR without OPT, and c-ares asked again
   // without EDNS: `answer` is the answer to that second query.
   bool edns_formerr = false;
@@ -62,8 +62,8 @@ std::string_view rawResultLabel(const RawResult& result);
 enum class ValidationState { Secure, Insecure, Bogus, Indeterminate };
 std::string_view validationStateName(ValidationState state);
 
-// Why an answer is bogus, reduced from libunbound's why_bogus text to a small fixed set so
-// that it can be a metric label.
+// Reason class of a bogus answer, reduced from libunbound's why_bogus text to a small fixed
+// set so that it can be a metric label.
 enum class BogusReason {
   None,
   SignatureExpired,

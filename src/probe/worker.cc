@@ -18,7 +18,7 @@ using Clock = std::chrono::steady_clock;
 
 bool laterDue(const auto* a, const auto* b) { return a->next_due > b->next_due; }
 
-// Probes in flight per worker beyond which new ones are skipped. Each holds a socket and a
+// Probes in flight per worker beyond which new ones are skipped. Each uses a socket and a
 // share of a c-ares channel, so an overloaded worker would otherwise grow past 1 GiB.
 constexpr size_t kMaxInFlight = 8000;
 

@@ -176,7 +176,7 @@ TEST_F(RunTest, BadConfigExitsTwoBeforeListening) {
 namespace dw::test {
 namespace {
 
-// libunbound caches answers unless told not to; a cached answer would hide what the resolver
+// libunbound caches answers by default, and a cached answer would hide what the resolver
 // does now. Every validating probe must reach the resolver, like every raw probe.
 TEST(RunCacheTest, EveryValidatingProbeReachesResolver) {
   Lab lab = readLab();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of the resolver health and facts that one probe result implies.
 #include "probe/observation.h"
+#include "support/exchanges.h"
 
 #include <gtest/gtest.h>
 
@@ -23,29 +24,10 @@ constexpr int kServFail = 2;
 constexpr int kNxDomain = 3;
 constexpr int kRefused = 5;
 
-Exchange answered(int rcode) {
-  Exchange exchange;
-  exchange.attempted = true;
-  exchange.status = ExchangeStatus::Answered;
-  exchange.answer.parsed = true;
-  exchange.answer.qr = true;
-  exchange.answer.question_matches = true;
-  exchange.answer.rcode = rcode;
-  return exchange;
-}
+using test::answered;
+using test::failed;
 
-Exchange failed(ExchangeStatus status) {
-  Exchange exchange;
-  exchange.attempted = true;
-  exchange.status = status;
-  return exchange;
-}
-
-RawResult raw(Exchange udp) {
-  RawResult result;
-  result.udp = std::move(udp);
-  return result;
-}
+RawResult raw(Exchange udp) { return test::udpOnly(std::move(udp)); }
 
 RawResult servfailWithRecheck(Exchange recheck) {
   RawResult result = raw(answered(kServFail));

@@ -8,6 +8,7 @@
 // val_secalgo.c, val_nsec.c and val_nsec3.c; "from ADDRESS" comes from errinf_origin, and
 // "for key NAME", "for DS NAME", "for trust anchor NAME" from errinf_dname.
 #include "probe/result.h"
+#include "support/exchanges.h"
 
 #include <gtest/gtest.h>
 
@@ -274,29 +275,9 @@ TEST(EngineNameTest, ReturnsLabels) {
 
 // --- RawResult ---
 
-Exchange answered(int rcode) {
-  Exchange exchange;
-  exchange.attempted = true;
-  exchange.status = ExchangeStatus::Answered;
-  exchange.answer.parsed = true;
-  exchange.answer.qr = true;
-  exchange.answer.question_matches = true;
-  exchange.answer.rcode = rcode;
-  return exchange;
-}
-
-Exchange failed(ExchangeStatus status) {
-  Exchange exchange;
-  exchange.attempted = true;
-  exchange.status = status;
-  return exchange;
-}
-
-RawResult udpOnly(Exchange udp) {
-  RawResult result;
-  result.udp = std::move(udp);
-  return result;
-}
+using test::answered;
+using test::failed;
+using test::udpOnly;
 
 TEST(RawResultLabelTest, LabelsRcodes) {
   EXPECT_EQ(rawResultLabel(udpOnly(answered(0))), "noerror");
