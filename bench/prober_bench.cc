@@ -235,6 +235,8 @@ dw::Config loadBenchConfig(const Options& options) {
        << "timeout: " << timeout.count() << "ms\n"
        << "workers: " << options.workers << "\n"
        << "validating_resolvers_max: " << validatingResolversMax(options) << "\n"
+       // The path checks have their own benchmark in bench/path_cost.sh.
+       << "path_checks: {enabled: false}\n"
        << "zones:\n"
        << "  - name: " << options.zone << "\n"
        << "    probes:\n";
@@ -340,6 +342,9 @@ class CountingSink : public dw::ResultSink {
       noteUnexpected(target, "raw " + std::string(label), exchange.error);
     }
   }
+
+  // Never called: the benchmark's config disables the path checks.
+  void onPathResult(const dw::ProbeTarget&, const dw::PathResult&) override {}
 
   void onValidationResult(const dw::ProbeTarget& target,
                           const dw::ValidationResult& result) override {

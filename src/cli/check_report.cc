@@ -86,6 +86,159 @@ nlohmann::json validationJson(const ValidationResult& result) {
   return json;
 }
 
+// Path faults that a zone owner must act on. Failed sweep answers are not among them: they
+// are SERVFAILs and errors that the raw probes already report.
+bool pathHealthy(const PathResult& result) {
+  if (!result.reachable) {
+    return false;
+  }
+  for (const SweepStep& step : result.sweep) {
+    if (step.outcome == SweepOutcome::Lost ||
+        (step.outcome == SweepOutcome::Truncated && !step.raw.answered())) {
+      return false;
+    }
+  }
+  for (bool stripped : result.stripped) {
+    if (stripped) {
+      return false;
+    }
+  }
+  const NegativeProof proof = result.negative.proof;
+  return result.size.error.empty() && !result.size.failing_lost &&
+         proof != NegativeProof::Missing &&
+         proof != NegativeProof::Invalid;
+}
+
+nlohmann::json sweepJson(const SweepStep& step) {
+  nlohmann::json json{{"edns_size", ednsSizeLabel(step.edns_size)},
+                      {"outcome", sweepOutcomeName(step.outcome)},
+                      {"udp", exchangeJson(step.raw.udp)}};
+  if (step.raw.tcp.attempted) {
+    json["tcp"] = exchangeJson(step.raw.tcp);
+  }
+  return json;
+}
+
+nlohmann::json sizeJson(const SizeSearch& size) {
+  nlohmann::json json{{"queries", size.queries}};
+  if (!size.error.empty()) {
+    json["error"] = size.error;
+    return json;
+  }
+  json["limit_bytes"] = size.limit_bytes;
+  json["failing_bytes"] = size.failing_bytes;
+  json["all_arrived"] = size.all_arrived;
+  json["exceeds_path"] = size.failing_lost;
+  return json;
+}
+
+nlohmann::json negativeJson(const NegativeCheck& negative) {
+  nlohmann::json json{{"qname", negative.question.qname},
+                      {"outcome", negative.outcome},
+                      {"ad", negative.ad},
+                      {"proof", negativeProofName(negative.proof)},
+                      {"answer", exchangeJson(negative.raw.final())}};
+  if (!negative.detail.empty()) {
+    json["detail"] = negative.detail;
+  }
+  return json;
+}
+
+nlohmann::json pathResultJson(const PathResult& result) {
+  nlohmann::json json{{"reachable", result.reachable},
+                      {"queries", result.queries},
+                      {"answer_bytes", result.answer_bytes},
+                      {"duration_ms", milliseconds(result.duration)},
+                      {"healthy", pathHealthy(result)}};
+  if (!result.reachable) {
+    return json;
+  }
+  json["zone_signed"] =
+      result.signing_known ? nlohmann::json(result.zone_signed) : nlohmann::json(nullptr);
+  json["sweep"] = nlohmann::json::array();
+  for (const SweepStep& step : result.sweep) {
+    json["sweep"].push_back(sweepJson(step));
+  }
+  if (result.size.ran) {
+    json["reply_size"] = sizeJson(result.size);
+  }
+  json["stripped"] = nlohmann::json::array();
+  for (size_t i = 0; i < kStrippedRecordCount; ++i) {
+    if (result.stripped[i]) {
+      json["stripped"].push_back(strippedRecordName(static_cast<StrippedRecord>(i)));
+    }
+  }
+  json["dnskey"] = exchangeJson(result.dnskey.final());
+  json["negative"] = negativeJson(result.negative);
+  return json;
+}
+
+// One letter per sweep step: C complete, T truncated with a working TCP retry, F truncated
+// with a failed one, L lost, - timeout, E failed.
+std::string sweepLetters(const nlohmann::json& sweep) {
+  std::string letters;
+  for (const nlohmann::json& step : sweep) {
+    const std::string outcome = step.value("outcome", "");
+    char letter = 'E';
+    if (outcome == "complete") {
+      letter = 'C';
+    } else if (outcome == "truncated") {
+      const bool tcp_ok = step.contains("tcp") && step["tcp"].value("status", "") == "answered";
+      letter = tcp_ok ? 'T' : 'F';
+    } else if (outcome == "lost") {
+      letter = 'L';
+    } else if (outcome == "timeout") {
+      letter = '-';
+    }
+    letters += letter;
+  }
+  return letters;
+}
+
+std::string strippedText(const nlohmann::json& stripped) {
+  std::string text;
+  for (const nlohmann::json& record : stripped) {
+    text += (text.empty() ? "" : ",") + record.get<std::string>();
+  }
+  return text.empty() ? "-" : text;
+}
+
+void printPaths(std::ostream& out, const nlohmann::json& paths) {
+  if (paths.empty()) {
+    return;
+  }
+  out << "\n" << fmt::format("{:<16} {:<20} {:<8} {:>7} {:>9} {:<9} {:<12} {:<9} {}\n",
+                             "RESOLVER", "ZONE", "SWEEP", "LIMIT", "FAILS", "STRIPPED",
+                             "NEGATIVE", "PROOF", "HEALTH");
+  for (const nlohmann::json& path : paths) {
+    if (!path.value("reachable", false)) {
+      out << fmt::format("{:<16} {:<20} {}\n", path.value("resolver", ""),
+                         path.value("zone", ""),
+                         path.value("result", "") == "not_run" ? "not run" : "unreachable");
+      continue;
+    }
+    std::string limit = "-";
+    std::string fails = "-";
+    if (path.contains("reply_size")) {
+      const nlohmann::json& size = path["reply_size"];
+      limit = size.contains("error") ? "error" : std::to_string(size.value("limit_bytes", 0));
+      if (size.value("failing_bytes", 0) > 0) {
+        fails = std::to_string(size.value("failing_bytes", 0)) +
+                (size.value("exceeds_path", false) ? " lost" : " tc");
+      }
+    }
+    const nlohmann::json& negative = path["negative"];
+    out << fmt::format("{:<16} {:<20} {:<8} {:>7} {:>9} {:<9} {:<12} {:<9} {}\n",
+                       path.value("resolver", ""), path.value("zone", ""),
+                       sweepLetters(path["sweep"]), limit, fails, strippedText(path["stripped"]),
+                       negative.value("outcome", "") + (negative.value("ad", false) ? "+ad" : ""),
+                       negative.value("proof", ""),
+                       path.value("healthy", false) ? "ok" : "failing");
+  }
+  out << "SWEEP: one letter per EDNS size (none, then path_checks.edns_sizes): C complete, "
+         "T truncated and TCP works, F truncated and TCP fails, L lost, - timeout, E error\n";
+}
+
 }  // namespace
 
 void CheckCollector::onRawResult(const ProbeTarget& target, const RawResult& result) {
@@ -97,6 +250,16 @@ void CheckCollector::onValidationResult(const ProbeTarget& target,
                                         const ValidationResult& result) {
   std::lock_guard<std::mutex> lock(mutex_);
   validation_.at(target.id) = result;
+}
+
+void CheckCollector::onPathResult(const ProbeTarget& target, const PathResult& result) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  path_.at(target.id) = result;
+}
+
+std::optional<PathResult> CheckCollector::path(size_t target_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return path_.at(target_id);
 }
 
 std::optional<RawResult> CheckCollector::raw(size_t target_id) const {
@@ -112,6 +275,17 @@ std::optional<ValidationResult> CheckCollector::validation(size_t target_id) con
 CheckReport::CheckReport(const Config& config, const std::vector<ProbeTarget>& targets,
                          const CheckCollector& results)
     : config_(config), targets_(targets), results_(results) {}
+
+nlohmann::json CheckReport::pathJson(const ProbeTarget& target) const {
+  nlohmann::json json{{"resolver", target.resolver->name}, {"zone", target.zone}};
+  if (auto result = results_.path(target.id)) {
+    json.update(pathResultJson(*result));
+    return json;
+  }
+  json["result"] = "not_run";
+  json["healthy"] = false;
+  return json;
+}
 
 nlohmann::json CheckReport::probeJson(const ProbeTarget& target) const {
   nlohmann::json json;
@@ -175,18 +349,26 @@ nlohmann::json CheckReport::toJson() const {
                                                   : nlohmann::json(nullptr)}});
   }
   nlohmann::json probes = nlohmann::json::array();
+  nlohmann::json paths = nlohmann::json::array();
   for (const ProbeTarget& target : targets_) {
-    probes.push_back(probeJson(target));
+    if (target.engine == Engine::Path) {
+      paths.push_back(pathJson(target));
+    } else {
+      probes.push_back(probeJson(target));
+    }
   }
   return {{"vantage", config_.vantage},
           {"healthy", healthy()},
           {"resolvers", resolvers},
-          {"probes", probes}};
+          {"probes", probes},
+          {"paths", paths}};
 }
 
 bool CheckReport::healthy() const {
   for (const ProbeTarget& target : targets_) {
-    if (!probeJson(target).value("healthy", false)) {
+    const nlohmann::json json =
+        target.engine == Engine::Path ? pathJson(target) : probeJson(target);
+    if (!json.value("healthy", false)) {
       return false;
     }
   }
@@ -229,6 +411,7 @@ void CheckReport::printText(std::ostream& out) const {
                        probe.value("health", probe.value("healthy", false) ? "ok" : "failing"),
                        detail);
   }
+  printPaths(out, report["paths"]);
   out << "\n" << fmt::format("{:<16} {:<40} {}\n", "RESOLVER", "ADDRESS", "VALIDATING");
   for (const nlohmann::json& resolver : report["resolvers"]) {
     const nlohmann::json& validating = resolver["validating"];

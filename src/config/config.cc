@@ -57,6 +57,25 @@ std::string formatDuration(std::chrono::milliseconds duration) {
   return std::to_string(duration.count()) + "ms";
 }
 
+// A round asks up to about eight questions one after another, each with its own timeout.
+void checkPathIntervalAboveTimeout(const YamlValue& root, const Config& config) {
+  const auto round = config.timeout * 8;
+  if (!config.path_checks.enabled || config.path_checks.interval >= round) {
+    return;
+  }
+  const std::optional<YamlValue> path = root.find("path_checks");
+  const std::optional<YamlValue> interval = path ? path->find("interval") : std::nullopt;
+  const std::string problem = "is shorter than 8 times timeout (" + formatDuration(round) +
+                              "), the longest a round of path checks can take";
+  const std::string fix = "raise path_checks.interval to at least " + formatDuration(round) +
+                          " or lower timeout";
+  if (interval) {
+    failValue(interval->scalar(), problem, fix);
+  }
+  throwConfigError(path ? path->location() : root.location(), "path_checks.interval",
+                   "the default 5m " + problem, fix);
+}
+
 void checkTimeoutBelowInterval(const YamlValue& root, const Config& config) {
   if (config.timeout < config.interval) {
     return;
@@ -131,6 +150,16 @@ void checkKeyResolver(const YamlValue& root, Config& config) {
 }  // namespace
 }  // namespace config_internal
 
+ProbeSpec ZoneSpec::sweepQuestion() const {
+  if (large_answer) {
+    return *large_answer;
+  }
+  if (!size_canaries.empty()) {
+    return size_canaries.back();
+  }
+  return ProbeSpec{.qname = name, .qtype = 48, .qtype_name = "DNSKEY"};
+}
+
 Config loadConfig(const std::string& path) {
   std::string text;
   if (const int error = config_internal::readFile(path, text); error != 0) {
@@ -153,6 +182,7 @@ Config parseConfig(const std::string& yaml_text, const std::string& source_name,
   config.source_path = source_name;
   internal::applySettings(root, internal::configSettings(), config);
   internal::checkTimeoutBelowInterval(root, config);
+  internal::checkPathIntervalAboveTimeout(root, config);
   internal::checkDefaultTrustAnchor(root, config);
   internal::loadResolversFile(root, config);
   internal::requireResolvers(root, config);

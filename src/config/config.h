@@ -22,6 +22,24 @@ struct ProbeSpec {
 struct ZoneSpec {
   std::string name;  // Absolute, lower case, with the trailing dot.
   std::vector<ProbeSpec> probes;
+  // Names whose signed answers have known, increasing sizes (see `dnssec-watch canaries`),
+  // smallest first. The reply-size search of the path checks asks for them.
+  std::vector<ProbeSpec> size_canaries;
+  // The large signed answer of the EDNS size sweep. By default the largest size canary, or
+  // the zone's DNSKEY RRset when the zone has no canaries.
+  std::optional<ProbeSpec> large_answer;
+
+  // Returns the question the EDNS size sweep asks.
+  ProbeSpec sweepQuestion() const;
+};
+
+// Path checks: per zone and resolver, a round of queries that finds what the path between
+// the resolver and its clients does to large and signed answers.
+struct PathCheckSettings {
+  bool enabled = true;
+  std::chrono::milliseconds interval{300'000};  // Time between two rounds.
+  // EDNS UDP payload sizes of the sweep, ascending; the sweep also asks once without EDNS.
+  std::vector<uint16_t> edns_sizes{512, 1232, 1400, 4096};
 };
 
 // A recursive resolver that probes are sent through.
@@ -53,6 +71,7 @@ struct Config {
   std::string key_resolver;
 
   std::optional<ProbeSpec> bogus_canary;  // A name only non-validating resolvers answer.
+  PathCheckSettings path_checks;
   std::vector<ZoneSpec> zones;
   std::vector<ResolverSpec> resolvers;  // Inline resolvers first, then resolvers_file ones.
   std::string resolvers_file;           // As resolved against the config's directory.

@@ -44,10 +44,39 @@ void checkZoneProbes(const YamlValue& item, const ZoneSpec& zone) {
   }
 }
 
+// Throws unless each size canary and the large answer of `zone` lie at or below the zone
+// name, and no canary is repeated.
+void checkZonePathNames(const YamlValue& item, const ZoneSpec& zone) {
+  const std::string fix = "use a name that ends in " + zone.name;
+  if (const std::optional<YamlValue> canaries = item.find("size_canaries")) {
+    const std::vector<YamlValue> values = canaries->items();
+    std::map<std::string, int> first_lines;
+    for (size_t i = 0; i < zone.size_canaries.size(); ++i) {
+      const Field name = values[i].node().IsMap() ? values[i].find("name")->scalar()
+                                                  : values[i].scalar();
+      const std::string& qname = zone.size_canaries[i].qname;
+      if (!isAtOrBelow(qname, zone.name)) {
+        failValue(name, "is not at or below zone " + quote(zone.name), fix);
+      }
+      if (auto [first, inserted] = first_lines.emplace(qname, name.where.line); !inserted) {
+        failValue(name, "is already a size canary at line " + std::to_string(first->second),
+                  "list each canary once, smallest answer first");
+      }
+    }
+  }
+  if (const std::optional<YamlValue> large = item.find("large_answer")) {
+    const Field name = large->find("name")->scalar();
+    if (!isAtOrBelow(zone.large_answer->qname, zone.name)) {
+      failValue(name, "is not at or below zone " + quote(zone.name), fix);
+    }
+  }
+}
+
 ZoneSpec readZone(const YamlValue& item) {
   ZoneSpec zone;
   applySettings(item, zoneSettings(), zone);
   checkZoneProbes(item, zone);
+  checkZonePathNames(item, zone);
   return zone;
 }
 
@@ -150,6 +179,10 @@ void applyZones(const Setting<Config>&, const YamlValue& value, Config& config) 
   }
 }
 
+void applyPathChecks(const Setting<Config>&, const YamlValue& value, Config& config) {
+  applySettings(value, pathCheckSettings(), config.path_checks);
+}
+
 void applyResolvers(const Setting<Config>&, const YamlValue& value, Config& config) {
   ResolverRegistry registry(config.resolvers);
   for (const YamlValue& item : value.items()) {
@@ -178,6 +211,60 @@ void applyProbes(const Setting<ZoneSpec>&, const YamlValue& value, ZoneSpec& zon
   }
   for (const YamlValue& item : items) {
     zone.probes.push_back(readProbe(item));
+  }
+}
+
+// A canary is a bare name, asked with type TXT, or a probe map with name and type.
+void applySizeCanaries(const Setting<ZoneSpec>& setting, const YamlValue& value,
+                       ZoneSpec& zone) {
+  const std::vector<YamlValue> items = value.items();
+  if (items.size() > static_cast<size_t>(setting.max)) {
+    value.fail("lists " + std::to_string(items.size()) + " canaries, more than " +
+                   std::to_string(setting.max),
+               "keep the canaries around the sizes that matter, as `dnssec-watch canaries` "
+               "prints them");
+  }
+  for (const YamlValue& item : items) {
+    if (item.node().IsMap()) {
+      zone.size_canaries.push_back(readProbe(item));
+      continue;
+    }
+    zone.size_canaries.push_back(
+        ProbeSpec{.qname = parseDomainName(item.scalar()), .qtype = 16, .qtype_name = "TXT"});
+  }
+}
+
+void applyLargeAnswer(const Setting<ZoneSpec>&, const YamlValue& value, ZoneSpec& zone) {
+  ProbeSpec probe{.qname = "", .qtype = 16, .qtype_name = "TXT"};
+  applySettings(value, probeSettings(), probe);
+  zone.large_answer = probe;
+}
+
+void applyPathEnabled(const Setting<PathCheckSettings>&, const YamlValue& value,
+                      PathCheckSettings& path) {
+  path.enabled = value.boolean();
+}
+
+void applyPathInterval(const Setting<PathCheckSettings>&, const YamlValue& value,
+                       PathCheckSettings& path) {
+  path.interval = value.duration();
+}
+
+void applyEdnsSizes(const Setting<PathCheckSettings>& setting, const YamlValue& value,
+                    PathCheckSettings& path) {
+  const std::vector<YamlValue> items = value.items();
+  if (items.empty() || items.size() > 8) {
+    value.fail("lists " + std::to_string(items.size()) + " sizes",
+               "list from 1 to 8 sizes, e.g. [512, 1232, 1400, 4096]");
+  }
+  path.edns_sizes.clear();
+  for (const YamlValue& item : items) {
+    const auto size = static_cast<uint16_t>(item.integer(setting.min, setting.max));
+    if (!path.edns_sizes.empty() && size <= path.edns_sizes.back()) {
+      failValue(item.scalar(), "is not larger than the size before it",
+                "list each size once, in ascending order");
+    }
+    path.edns_sizes.push_back(size);
   }
 }
 
@@ -246,6 +333,10 @@ constexpr Setting<Config> kConfigSettings[] = {
      "zones to watch, each with its probes, e.g. "
      "[{name: example.com, probes: [{name: www.example.com, type: A}]}]", true, 0, 0,
      applyZones},
+    {"path_checks", "map", "",
+     "settings of the path checks (EDNS size sweep, reply-size search, stripping and "
+     "negative answers), e.g. {interval: 5m, edns_sizes: [512, 1232, 1400, 4096]}", false, 0, 0,
+     applyPathChecks},
     {"resolvers", "list of resolvers", "",
      "recursive resolvers that every probe is sent through, e.g. "
      "[{name: resolver1, address: 192.0.2.53}]", false, 0, 0, applyResolvers},
@@ -261,6 +352,25 @@ constexpr Setting<ZoneSpec> kZoneSettings[] = {
     {"probes", "list of probes", "",
      "questions sent for the zone, each at or below the zone name, e.g. "
      "[{name: www.example.com, type: A}]", true, 0, 0, applyProbes},
+    {"size_canaries", "list of names or probes", "",
+     "names whose signed answers have increasing, known sizes, smallest first, asked with type "
+     "TXT unless given as {name, type}. `dnssec-watch canaries` prints records for them",
+     false, 0, 32, applySizeCanaries},
+    {"large_answer", "probe", "",
+     "the large signed answer of the EDNS size sweep, by default the largest size canary, or "
+     "the zone's DNSKEY RRset without canaries, e.g. {name: big.example.com, type: TXT}", false,
+     0, 0, applyLargeAnswer},
+};
+
+constexpr Setting<PathCheckSettings> kPathCheckSettings[] = {
+    {"enabled", "boolean", "true", "whether path checks run, true or false", false, 0, 0,
+     applyPathEnabled},
+    {"interval", "duration", "5m",
+     "time between two path-check rounds of each zone and resolver, e.g. 5m", false, 0, 0,
+     applyPathInterval},
+    {"edns_sizes", "list of integers, bytes", "[512, 1232, 1400, 4096]",
+     "EDNS UDP payload sizes of the sweep, ascending, each from 512 to 65535; the sweep also "
+     "asks once without EDNS", false, 512, 65535, applyEdnsSizes},
 };
 
 constexpr Setting<ProbeSpec> kProbeSettings[] = {
@@ -285,6 +395,7 @@ constexpr Setting<ResolverSpec> kResolverSettings[] = {
 std::span<const Setting<Config>> configSettings() { return kConfigSettings; }
 std::span<const Setting<ZoneSpec>> zoneSettings() { return kZoneSettings; }
 std::span<const Setting<ProbeSpec>> probeSettings() { return kProbeSettings; }
+std::span<const Setting<PathCheckSettings>> pathCheckSettings() { return kPathCheckSettings; }
 std::span<const Setting<ResolverSpec>> resolverSettings() { return kResolverSettings; }
 
 }  // namespace dw::config_internal

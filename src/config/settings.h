@@ -16,6 +16,8 @@ std::span<const Setting<Config>> configSettings();
 std::span<const Setting<ZoneSpec>> zoneSettings();
 // Keys of each item of `zones[].probes` and of `bogus_canary`.
 std::span<const Setting<ProbeSpec>> probeSettings();
+// Keys of `path_checks`.
+std::span<const Setting<PathCheckSettings>> pathCheckSettings();
 // Keys of each item of `resolvers`.
 std::span<const Setting<ResolverSpec>> resolverSettings();
 

@@ -114,6 +114,14 @@ int64_t YamlValue::integer(int64_t min, int64_t max) const {
 
 std::chrono::milliseconds YamlValue::duration() const { return parsePositiveDuration(scalar()); }
 
+bool YamlValue::boolean() const {
+  const Field field = scalar();
+  if (node_.Tag() != "!" && (field.text == "true" || field.text == "false")) {
+    return field.text == "true";
+  }
+  failValue(field, "is not a boolean", "write true or false, without quotes");
+}
+
 std::vector<YamlValue> YamlValue::items() const {
   if (!node_.IsSequence()) {
     const std::string example = node_.IsScalar() ? "[" + node_.Scalar() + "]" : "[a, b]";

@@ -43,6 +43,8 @@ class YamlValue {
   int64_t integer(int64_t min, int64_t max) const;
   // Returns a positive duration such as 500ms, 5s, 2m or 1h.
   std::chrono::milliseconds duration() const;
+  // Returns an unquoted true or false.
+  bool boolean() const;
   // Returns the items of a list.
   std::vector<YamlValue> items() const;
   // Returns the entries of a map in file order. Keys must be unique and among `allowed`.

@@ -41,6 +41,9 @@ struct ZoneKeys {
   // the name then lies in a signed zone, and its data must be signed.
   std::shared_ptr<const KeySet> keys;
   std::string why;  // Why the answer was bogus.
+  // The DNSKEY RRset the answer contained, whatever the state: a zone signed before its DS is
+  // published is insecure, yet serves keys that its own signatures verify against.
+  std::shared_ptr<const KeySet> published;
 };
 
 // Reason class of a failed verification.

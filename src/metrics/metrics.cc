@@ -103,4 +103,46 @@ Metrics::Metrics(prometheus::Registry& r, const std::string& v)
                        "Always 1; labels name the versions of dnssec-watch and its "
                        "libraries.")) {}
 
+PathMetrics::PathMetrics(prometheus::Registry& r, const std::string& v)
+    : checks(counter(r, v, "dnssec_watch_path_checks_total",
+                     "Path-check rounds by result: complete, or unreachable when no answer "
+                     "to the EDNS size sweep arrived.")),
+      sweep(counter(r, v, "dnssec_watch_edns_sweep_total",
+                    "UDP queries of the EDNS size sweep for the zone's large signed answer, "
+                    "by EDNS size (none, or the size advertised) and outcome: complete, "
+                    "truncated, lost (no answer while a smaller one arrived), timeout, "
+                    "failed.")),
+      sweep_tcp(counter(r, v, "dnssec_watch_edns_sweep_tcp_total",
+                        "TCP retries after a truncated sweep answer, by EDNS size and outcome: "
+                        "ok or failed.")),
+      sweep_tcp_duration(gauge(r, v, "dnssec_watch_edns_sweep_tcp_duration_seconds",
+                               "Time the latest TCP retry of the sweep took, by EDNS size.")),
+      reply_size_limit(gauge(r, v, "dnssec_watch_reply_size_limit_bytes",
+                             "Size of the largest size canary answer that arrived complete "
+                             "over UDP in the latest search; 0 when none did.")),
+      reply_size_failing(gauge(r, v, "dnssec_watch_reply_size_failing_bytes",
+                               "Size of the smallest size canary answer that did not arrive "
+                               "complete over UDP; 0 when every canary arrived.")),
+      reply_size_exceeds_path(gauge(r, v, "dnssec_watch_reply_size_exceeds_path",
+                                    "1 when the resolver sends UDP answers larger than its "
+                                    "path delivers: the smallest failing canary was lost, "
+                                    "not truncated.")),
+      stripped(counter(r, v, "dnssec_watch_stripped_total",
+                       "Path-check rounds in which answers for a signed zone, asked with DO, "
+                       "came without records the path removed, by record: rrsig, nsec, dnskey, "
+                       "opt.")),
+      negative_probes(counter(r, v, "dnssec_watch_negative_probes_total",
+                              "Queries for a random name under the zone by outcome: nxdomain, "
+                              "nodata, answer, servfail, refused, other_rcode, or the "
+                              "exchange error.")),
+      negative_proofs(counter(r, v, "dnssec_watch_negative_proofs_total",
+                              "Denial-of-existence proofs of the random-name answers, checked "
+                              "locally: valid, missing, invalid, insecure, unchecked.")),
+      negative_ad(counter(r, v, "dnssec_watch_negative_ad_total",
+                          "Random-name answers with the AD bit set.")),
+      queries(counter(r, v, "dnssec_watch_path_queries_total",
+                      "DNS queries the path checks sent, TCP retries included.")),
+      answer_bytes(counter(r, v, "dnssec_watch_path_answer_bytes_total",
+                           "Octets of the answers the path checks received.")) {}
+
 }  // namespace dw

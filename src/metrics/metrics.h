@@ -53,6 +53,27 @@ struct Metrics {
   prometheus::Family<prometheus::Gauge>& build_info;
 };
 
+// Metric families of the path checks, with the constant label vantage.
+struct PathMetrics {
+  PathMetrics(prometheus::Registry& registry, const std::string& vantage);
+
+  // Per resolver and zone.
+  prometheus::Family<prometheus::Counter>& checks;             // result
+  prometheus::Family<prometheus::Counter>& sweep;              // edns_size, outcome
+  prometheus::Family<prometheus::Counter>& sweep_tcp;          // edns_size, outcome
+  prometheus::Family<prometheus::Gauge>& sweep_tcp_duration;   // edns_size
+  prometheus::Family<prometheus::Gauge>& reply_size_limit;
+  prometheus::Family<prometheus::Gauge>& reply_size_failing;
+  prometheus::Family<prometheus::Gauge>& reply_size_exceeds_path;
+  prometheus::Family<prometheus::Counter>& stripped;           // record
+  prometheus::Family<prometheus::Counter>& negative_probes;    // outcome
+  prometheus::Family<prometheus::Counter>& negative_proofs;    // proof
+  prometheus::Family<prometheus::Counter>& negative_ad;
+  // The prober itself: the cost of the path checks.
+  prometheus::Family<prometheus::Counter>& queries;
+  prometheus::Family<prometheus::Counter>& answer_bytes;
+};
+
 // Bucket bounds of dnssec_watch_probe_duration_seconds, in seconds.
 const prometheus::Histogram::BucketBoundaries& probeDurationBuckets();
 

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "log.h"
+#include "metrics/labelled_counters.h"
 
 namespace dw {
 namespace {
@@ -23,39 +24,7 @@ double nowSeconds() {
       .count();
 }
 
-Labels withLabel(Labels labels, const std::string& key, std::string_view value) {
-  labels.emplace(key, std::string(value));
-  return labels;
-}
-
 }  // namespace
-
-// Counters of one family that differ in a single label, looked up once per value and then
-// cached. Used by one worker thread at a time: a target never runs twice at once.
-class LabelledCounters {
- public:
-  void init(Family<Counter>& family, Labels base, std::string key) {
-    family_ = &family;
-    base_ = std::move(base);
-    key_ = std::move(key);
-  }
-  Counter& get(std::string_view value) {
-    for (auto& [cached, counter] : cache_) {
-      if (cached == value) {
-        return *counter;
-      }
-    }
-    Counter& counter = family_->Add(withLabel(base_, key_, value));
-    cache_.emplace_back(std::string(value), &counter);
-    return counter;
-  }
-
- private:
-  Family<Counter>* family_ = nullptr;
-  Labels base_;
-  std::string key_;
-  std::vector<std::pair<std::string, Counter*>> cache_;
-};
 
 struct Recorder::TargetHandles {
   LabelledCounters result, bogus, servfail, validation_failures, tcp_fallback, extended_errors;
@@ -79,8 +48,8 @@ struct Recorder::ResolverHandles {
 };
 
 Recorder::Recorder(prometheus::Registry& registry, const std::string& vantage)
-    : metrics_(registry, vantage), log_(logger("probe")) {
-  for (Engine engine : {Engine::Raw, Engine::Validating}) {
+    : metrics_(registry, vantage), path_(registry, vantage), log_(logger("probe")) {
+  for (Engine engine : {Engine::Raw, Engine::Validating, Engine::Path}) {
     const Labels labels{{"engine", std::string(engineName(engine))}};
     const auto index = static_cast<size_t>(engine);
     in_flight_[index] = &metrics_.probes_in_flight.Add(labels);
@@ -108,7 +77,7 @@ void Recorder::prepare(const Config& config, const std::vector<ProbeTarget>& tar
   for (const ZoneSpec& zone : config.zones) {
     zone_signed_.try_emplace(zone.name, std::make_unique<std::atomic<bool>>(false));
   }
-  size_t counts[2] = {0, 0};
+  std::array<size_t, kEngineCount> counts{};
   targets_.clear();
   for (const ProbeTarget& target : targets) {
     targets_.push_back(std::make_unique<TargetHandles>());
@@ -119,6 +88,9 @@ void Recorder::prepare(const Config& config, const std::vector<ProbeTarget>& tar
     handles.duration = &metrics_.probe_duration.Add(
         {{"resolver", resolver}, {"engine", engine}}, probeDurationBuckets());
     handles.last_time = &metrics_.last_probe_time.Add({{"resolver", resolver}, {"engine", engine}});
+    if (target.engine == Engine::Path) {
+      continue;  // PathRecorder keeps the rest.
+    }
     if (target.canary) {
       handles.result.init(metrics_.canary_probes, {{"resolver", resolver}}, "result");
       continue;
@@ -156,8 +128,11 @@ void Recorder::prepare(const Config& config, const std::vector<ProbeTarget>& tar
     handles.size_udp = &metrics_.answer_size.Add(withLabel(probe_labels, "transport", "udp"));
     handles.size_tcp = &metrics_.answer_size.Add(withLabel(probe_labels, "transport", "tcp"));
   }
-  metrics_.targets.Add({{"engine", "raw"}}).Set(static_cast<double>(counts[0]));
-  metrics_.targets.Add({{"engine", "validating"}}).Set(static_cast<double>(counts[1]));
+  for (Engine engine : {Engine::Raw, Engine::Validating, Engine::Path}) {
+    metrics_.targets.Add({{"engine", std::string(engineName(engine))}})
+        .Set(static_cast<double>(counts[static_cast<size_t>(engine)]));
+  }
+  path_.prepare(targets);
 }
 
 void Recorder::onProbeStarted(const ProbeTarget& target, std::chrono::milliseconds lateness) {
@@ -297,6 +272,14 @@ void Recorder::onValidationResult(const ProbeTarget& target, const ValidationRes
   }
   updateZoneHealth(target, handles, observeValidation(result),
                    result.why_bogus.empty() ? label : std::string_view(result.why_bogus));
+}
+
+void Recorder::onPathResult(const ProbeTarget& target, const PathResult& result) {
+  in_flight_[static_cast<size_t>(Engine::Path)]->Decrement();
+  TargetHandles& handles = *targets_[target.id];
+  handles.last_time->Set(nowSeconds());
+  handles.duration->Observe(std::chrono::duration<double>(result.duration).count());
+  path_.record(target, result);
 }
 
 void Recorder::updateValidating(const ProbeTarget& target, std::optional<bool> validating) {

@@ -16,6 +16,7 @@
 
 #include "config/config.h"
 #include "metrics/metrics.h"
+#include "metrics/path_recorder.h"
 #include "probe/hysteresis.h"
 #include "probe/observation.h"
 #include "probe/target.h"
@@ -42,6 +43,7 @@ class Recorder : public ResultSink {
   void onProbeSkipped(const ProbeTarget& target) override;
   void onRawResult(const ProbeTarget& target, const RawResult& result) override;
   void onValidationResult(const ProbeTarget& target, const ValidationResult& result) override;
+  void onPathResult(const ProbeTarget& target, const PathResult& result) override;
 
   Metrics& metrics() { return metrics_; }
 
@@ -62,15 +64,16 @@ class Recorder : public ResultSink {
   static std::string questionKey(const ProbeTarget& target);
 
   Metrics metrics_;
+  PathRecorder path_;
   std::shared_ptr<spdlog::logger> log_;
   std::vector<std::unique_ptr<TargetHandles>> targets_;
   std::vector<std::unique_ptr<ResolverHandles>> resolvers_;  // By resolver index.
   std::map<std::string, std::unique_ptr<std::atomic<bool>>> zone_signed_;
   Hysteresis<ZoneHealth> zone_health_{3};
   Hysteresis<bool> validating_{2};
-  std::array<prometheus::Gauge*, 2> in_flight_{};
-  std::array<prometheus::Counter*, 2> late_{};
-  std::array<prometheus::Counter*, 2> skipped_{};
+  std::array<prometheus::Gauge*, kEngineCount> in_flight_{};  // By Engine.
+  std::array<prometheus::Counter*, kEngineCount> late_{};
+  std::array<prometheus::Counter*, kEngineCount> skipped_{};
 
   // The latest bogus reason libunbound gave per "resolver|qname|qtype", to explain raw
   // SERVFAILs whose EDE is the bare code 6 ("DNSSEC Bogus") without text.

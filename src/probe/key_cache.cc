@@ -147,17 +147,17 @@ void KeyCache::onResult(void* arg, int error, void* packet, int packet_len, int 
   }
   // The callback's second argument is a libunbound error code; the rcode is in the header.
   const int rcode = static_cast<const uint8_t*>(packet)[3] & 0x0f;
+  auto published = dns::KeySet::fromAnswer(static_cast<const uint8_t*>(packet),
+                                           static_cast<size_t>(packet_len), entry->zone);
   // libunbound's event callback passes sec as 0 insecure, 1 bogus, 2 secure.
   if (sec == 2) {
     // Without a DNSKEY RRset the name is not a zone apex, but it lies in a signed zone.
-    auto keys = dns::KeySet::fromAnswer(static_cast<const uint8_t*>(packet),
-                                        static_cast<size_t>(packet_len), entry->zone);
-    entry->keys = dns::ZoneKeys{dns::ZoneKeys::State::Secure, std::move(keys), ""};
+    entry->keys = dns::ZoneKeys{dns::ZoneKeys::State::Secure, published, "", published};
   } else if (sec == 1) {
     entry->keys = dns::ZoneKeys{dns::ZoneKeys::State::Bogus, nullptr,
-                                why_bogus != nullptr ? why_bogus : "bogus"};
+                                why_bogus != nullptr ? why_bogus : "bogus", published};
   } else if (rcode == 0 || rcode == 3) {
-    entry->keys = dns::ZoneKeys{dns::ZoneKeys::State::Insecure, nullptr, ""};
+    entry->keys = dns::ZoneKeys{dns::ZoneKeys::State::Insecure, nullptr, "", published};
   } else {
     entry->failure = "DNSKEY query for " + entry->zone + " failed with rcode " +
                      std::to_string(rcode);

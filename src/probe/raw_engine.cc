@@ -56,7 +56,7 @@ void RawEngine::probe(const ResolverSpec& resolver, const ProbeSpec& question, C
   probe->question = question;
   probe->done = std::move(done);
   ++in_flight_;
-  send(probe, Step::Udp);
+  send(probe, options.tcp_only ? Step::Tcp : Step::Udp);
 }
 
 void RawEngine::send(Probe* probe, Step step) {
@@ -67,7 +67,8 @@ void RawEngine::send(Probe* probe, Step step) {
   exchange.attempted = true;
   dns::QueryOptions options;
   options.checking_disabled = step == Step::CdRecheck || probe->options.checking_disabled;
-  options.edns_buffer_size = settings_.edns_buffer_size;
+  options.edns_buffer_size = probe->options.edns_buffer_size.value_or(settings_.edns_buffer_size);
+  options.dnssec_ok = options.edns_buffer_size != 0;
   std::vector<uint8_t> query = dns::buildQuery(probe->question.qname, probe->question.qtype,
                                                options);
   AresChannelPool* pool = step == Step::Tcp ? tcp_pool_.get() : udp_pool_.get();
@@ -172,8 +173,8 @@ void RawEngine::advance(Probe* probe) {
     send(probe, Step::Tcp);
     return;
   }
-  if (probe->step != Step::CdRecheck && !probe->options.checking_disabled && result.answered() &&
-      result.final().answer.rcode == 2) {
+  if (probe->step != Step::CdRecheck && !probe->options.checking_disabled &&
+      probe->options.recheck_servfail && result.answered() && result.final().answer.rcode == 2) {
     send(probe, Step::CdRecheck);
     return;
   }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,12 @@ struct RawProbeOptions {
   // Sends CD=1 from the start (for local validation) and so skips the CD=1 recheck.
   bool checking_disabled = false;
   bool keep_wire = false;  // Keep the final answer's bytes in Exchange::wire.
+  // EDNS UDP payload size of this probe instead of the engine's; 0 sends no OPT record, and
+  // so no DO bit either.
+  std::optional<uint16_t> edns_buffer_size;
+  // Asks over TCP only, into RawResult::tcp, for the full answer whatever its size.
+  bool tcp_only = false;
+  bool recheck_servfail = true;  // Ask a SERVFAIL again with CD=1.
 };
 
 // Sends raw probes: DO set, CD clear, the configured EDNS size. Truncated answers are kept

@@ -10,7 +10,12 @@
 namespace dw {
 
 std::string_view engineName(Engine engine) {
-  return engine == Engine::Raw ? "raw" : "validating";
+  switch (engine) {
+    case Engine::Raw: return "raw";
+    case Engine::Validating: return "validating";
+    case Engine::Path: return "path";
+  }
+  return "raw";
 }
 
 std::string_view exchangeStatusName(ExchangeStatus status) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,7 +14,9 @@
 
 namespace dw {
 
-enum class Engine { Raw, Validating };
+// How a target is probed: raw queries, validating queries, or rounds of path checks.
+enum class Engine { Raw, Validating, Path };
+inline constexpr size_t kEngineCount = 3;
 std::string_view engineName(Engine engine);
 
 // Outcome of one DNS exchange, before its content is judged.

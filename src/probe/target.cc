@@ -16,7 +16,17 @@ void addTarget(std::vector<ProbeTarget>& targets, const Config& config, size_t r
   target.canary = zone.empty();
   target.question = question;
   target.engine = engine;
+  target.interval = config.interval;
   targets.push_back(std::move(target));
+}
+
+// Spreads targets [first, last) evenly over `interval`.
+void spreadOffsets(std::vector<ProbeTarget>& targets, size_t first, size_t last,
+                   std::chrono::milliseconds interval) {
+  const auto count = static_cast<long long>(std::max<size_t>(last - first, 1));
+  for (size_t i = first; i < last; ++i) {
+    targets[i].offset = interval * static_cast<long long>(i - first) / count;
+  }
 }
 
 }  // namespace
@@ -43,12 +53,18 @@ std::vector<ProbeTarget> buildTargets(const Config& config) {
       addTarget(targets, config, r, "", *config.bogus_canary, Engine::Raw);
     }
   }
-  const auto interval = config.interval.count();
-  const auto count = static_cast<long long>(targets.size());
-  for (auto& target : targets) {
-    target.offset = std::chrono::milliseconds(static_cast<long long>(target.id) * interval /
-                                              std::max(count, 1LL));
+  const size_t probe_count = targets.size();
+  if (config.path_checks.enabled) {
+    for (const ZoneSpec& zone : config.zones) {
+      for (size_t r = 0; r < resolver_count; ++r) {
+        addTarget(targets, config, r, zone.name, zone.sweepQuestion(), Engine::Path);
+        targets.back().zone_spec = &zone;
+        targets.back().interval = config.path_checks.interval;
+      }
+    }
   }
+  spreadOffsets(targets, 0, probe_count, config.interval);
+  spreadOffsets(targets, probe_count, targets.size(), config.path_checks.interval);
   return targets;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // A probe target: one question, through one resolver, by one engine, at a fixed offset in
-// the interval. The prober builds them from the config; workers run them.
+// the interval; or one zone's path checks through one resolver. The prober builds them from
+// the config; workers run them.
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "probe/path_result.h"
 #include "probe/result.h"
 
 namespace dw {
@@ -24,14 +26,16 @@ struct ProbeTarget {
   // A validating target beyond validating_resolvers_max: verified locally with ldns against
   // keys from the key resolver, instead of by a libunbound context of its own.
   bool local_validation = false;
-  std::chrono::milliseconds offset{0};  // Start time within each interval.
+  const ZoneSpec* zone_spec = nullptr;  // The zone of a path-check target.
+  std::chrono::milliseconds interval{60'000};  // Time between two runs.
+  std::chrono::milliseconds offset{0};         // Start time within each interval.
 };
 
 // Builds the targets for `config`: every zone probe through every resolver with the raw
 // engine and with the validating engine (local validation beyond validating_resolvers_max),
-// and the bogus canary through every resolver with the raw engine. Offsets spread
-// the targets evenly over the interval, interleaved so that one resolver's probes do not
-// start together.
+// the bogus canary through every resolver with the raw engine, and unless disabled the path
+// checks of every zone through every resolver. Offsets spread the targets evenly over their
+// interval, interleaved so that one resolver's probes do not start together.
 std::vector<ProbeTarget> buildTargets(const Config& config);
 
 // Receives every probe result. Workers call it concurrently from their threads, so
@@ -44,6 +48,7 @@ class ResultSink {
   virtual void onProbeSkipped(const ProbeTarget& target) = 0;
   virtual void onRawResult(const ProbeTarget& target, const RawResult& result) = 0;
   virtual void onValidationResult(const ProbeTarget& target, const ValidationResult& result) = 0;
+  virtual void onPathResult(const ProbeTarget& target, const PathResult& result) = 0;
 };
 
 }  // namespace dw

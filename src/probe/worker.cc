@@ -8,6 +8,7 @@
 
 #include "probe/key_cache.h"
 #include "probe/local_validating_engine.h"
+#include "probe/path_checker.h"
 #include "probe/raw_engine.h"
 #include "probe/validating_engine.h"
 
@@ -60,13 +61,16 @@ Worker::Worker(const Config& config, std::vector<const ProbeTarget*> targets, Re
   }
   keys_ = std::make_unique<KeyCache>(base_, key_settings);
   local_ = std::make_unique<LocalValidatingEngine>(*raw_, *keys_);
+  path_ = std::make_unique<PathChecker>(*raw_, *keys_,
+                                        PathChecker::Settings{config.path_checks.edns_sizes});
 }
 
 Worker::~Worker() {
   stop();
   join();
   // Engines first: their destructors free events that belong to the base. The local engine
-  // only borrows the raw engine and the key cache.
+  // and the path checker only borrow the raw engine and the key cache.
+  path_.reset();
   local_.reset();
   raw_.reset();
   keys_.reset();
@@ -116,10 +120,11 @@ void Worker::startDue() {
     heap_.pop_back();
     launch(*slot, now);
     if (mode_ == Mode::Continuous) {
-      slot->next_due += config_.interval;
+      const std::chrono::milliseconds interval = slot->target->interval;
+      slot->next_due += interval;
       // After a stall longer than the interval, skip the missed runs instead of bursting.
       while (slot->next_due <= now) {
-        slot->next_due += config_.interval;
+        slot->next_due += interval;
       }
       heap_.push_back(slot);
       std::push_heap(heap_.begin(), heap_.end(), laterDue<Slot, Slot>);
@@ -142,6 +147,14 @@ void Worker::launch(Slot& slot, Clock::time_point now) {
                                                           : std::chrono::milliseconds(0));
   slot.in_flight = true;
   Slot* slot_ptr = &slot;
+  if (target.engine == Engine::Path) {
+    path_->check(target.id, *target.resolver, *target.zone_spec,
+                 [this, slot_ptr](PathResult result) {
+                   sink_.onPathResult(*slot_ptr->target, result);
+                   complete(*slot_ptr);
+                 });
+    return;
+  }
   if (target.engine == Engine::Raw) {
     raw_->probe(*target.resolver, target.question, [this, slot_ptr](RawResult result) {
       sink_.onRawResult(*slot_ptr->target, result);

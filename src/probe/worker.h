@@ -18,6 +18,7 @@ namespace dw {
 
 class KeyCache;
 class LocalValidatingEngine;
+class PathChecker;
 class RawEngine;
 class ValidatingEngine;
 
@@ -66,6 +67,7 @@ class Worker {
   std::unique_ptr<ValidatingEngine> validating_;
   std::unique_ptr<KeyCache> keys_;
   std::unique_ptr<LocalValidatingEngine> local_;
+  std::unique_ptr<PathChecker> path_;
   std::thread thread_;
 };
 

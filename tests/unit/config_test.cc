@@ -439,8 +439,7 @@ TEST(ConfigKeyTest, UnknownTopLevelKey) {
             "unknown_key.yaml:2:1: intervall: unknown key \"intervall\"; did you mean "
             "\"interval\"? allowed keys are listen, vantage, trust_anchor_files, interval, "
             "timeout, edns_buffer_size, workers, validating_resolvers_max, key_resolver, "
-            "bogus_canary, zones, "
-            "resolvers, resolvers_file");
+            "bogus_canary, zones, path_checks, resolvers, resolvers_file");
 }
 
 TEST(ConfigKeyTest, UnknownNestedKey) {
@@ -865,6 +864,139 @@ TEST(ConfigResolversFileTest, OnlyComments) {
   EXPECT_EQ(resolversFileError("resolvers_only_comments.txt"),
             "resolvers_file.yaml:5:17: resolvers: no resolver is defined; add a resolver to the "
             "resolvers list or to the resolvers_file");
+}
+
+// Path checks.
+
+// Returns the ConfigError message of a config whose zone example.com has the extra zone keys
+// `zone_keys` (a YAML flow map fragment), or "no error".
+std::string zoneError(const std::string& zone_keys, const std::string& extra = "") {
+  const std::string text = extra + "trust_anchor_files: [" + fixture("root.key") + "]\n" +
+                           "zones: [{name: example.com, probes: [{name: www.example.com}], " +
+                           zone_keys + "}]\nresolvers: [{address: 192.0.2.53}]\n";
+  try {
+    parseConfig(text, "inline.yaml", ".");
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+Config parsePathConfig(const std::string& zone_keys, const std::string& extra = "") {
+  return parseConfig(extra + "trust_anchor_files: [" + fixture("root.key") + "]\n" +
+                         "zones: [{name: example.com, probes: [{name: www.example.com}], " +
+                         zone_keys + "}]\nresolvers: [{address: 192.0.2.53}]\n",
+                     "inline.yaml", ".");
+}
+
+TEST(ConfigPathChecksTest, DefaultsMatchTheTable) {
+  const Config config = parsePathConfig("size_canaries: []");
+  EXPECT_TRUE(config.path_checks.enabled);
+  EXPECT_EQ(config.path_checks.interval, 5min);
+  EXPECT_EQ(config.path_checks.edns_sizes, (std::vector<uint16_t>{512, 1232, 1400, 4096}));
+  for (const auto& setting : config_internal::pathCheckSettings()) {
+    SCOPED_TRACE(setting.key);
+    EXPECT_FALSE(setting.default_value.empty());
+  }
+}
+
+TEST(ConfigPathChecksTest, ExampleShowsEveryKeyWithItsDefault) {
+  const std::string example = readText(kConfigDir + "/dnssec-watch.example.yaml");
+  for (const auto& setting : config_internal::pathCheckSettings()) {
+    SCOPED_TRACE(setting.key);
+    EXPECT_THAT(example, HasSubstr("\n  " + std::string(setting.key) + ": " +
+                                   std::string(setting.default_value) + "\n"));
+  }
+}
+
+TEST(ConfigPathChecksTest, ReadsEveryKey) {
+  const Config config = parsePathConfig(
+      "size_canaries: [a.example.com, {name: b.example.com, type: DNSKEY}], "
+      "large_answer: {name: big.example.com}",
+      "path_checks: {enabled: false, interval: 2m, edns_sizes: [1232, 4096]}\n");
+  EXPECT_FALSE(config.path_checks.enabled);
+  EXPECT_EQ(config.path_checks.interval, 2min);
+  EXPECT_EQ(config.path_checks.edns_sizes, (std::vector<uint16_t>{1232, 4096}));
+  const ZoneSpec& zone = config.zones.at(0);
+  ASSERT_EQ(zone.size_canaries.size(), 2u);
+  EXPECT_EQ(zone.size_canaries[0].qname, "a.example.com.");
+  EXPECT_EQ(zone.size_canaries[0].qtype_name, "TXT");
+  EXPECT_EQ(zone.size_canaries[1].qtype_name, "DNSKEY");
+  ASSERT_TRUE(zone.large_answer.has_value());
+  EXPECT_EQ(zone.large_answer->qname, "big.example.com.");
+  EXPECT_EQ(zone.large_answer->qtype_name, "TXT");
+}
+
+TEST(ConfigPathChecksTest, SweepAsksLargestCanaryThenDnskey) {
+  Config config = parsePathConfig("size_canaries: [a.example.com, z.example.com]");
+  EXPECT_EQ(config.zones[0].sweepQuestion().qname, "z.example.com.");
+  config = parsePathConfig("size_canaries: []");
+  EXPECT_EQ(config.zones[0].sweepQuestion().qname, "example.com.");
+  EXPECT_EQ(config.zones[0].sweepQuestion().qtype_name, "DNSKEY");
+}
+
+TEST(ConfigPathChecksTest, RejectsCanaryOutsideZone) {
+  EXPECT_EQ(zoneError("size_canaries: [dw-size-0496.example.net]"),
+            "inline.yaml:2:80: zones[0].size_canaries[0]: \"dw-size-0496.example.net\" is not at "
+            "or below zone \"example.com.\"; use a name that ends in example.com.");
+}
+
+TEST(ConfigPathChecksTest, RejectsRepeatedCanary) {
+  EXPECT_THAT(zoneError("size_canaries: [a.example.com, A.example.com.]"),
+              HasSubstr("is already a size canary at line 2; list each canary once"));
+}
+
+TEST(ConfigPathChecksTest, RejectsLargeAnswerOutsideZone) {
+  EXPECT_THAT(zoneError("large_answer: {name: big.example.org}"),
+              HasSubstr("zones[0].large_answer.name: \"big.example.org\" is not at or below "
+                        "zone \"example.com.\""));
+}
+
+TEST(ConfigPathChecksTest, RejectsTooManyCanaries) {
+  std::string list = "size_canaries: [";
+  for (int i = 0; i < 33; ++i) {
+    list += (i ? ", c" : "c") + std::to_string(i) + ".example.com";
+  }
+  EXPECT_THAT(zoneError(list + "]"), HasSubstr("lists 33 canaries, more than 32"));
+}
+
+TEST(ConfigPathChecksTest, RejectsUnsortedEdnsSizes) {
+  EXPECT_EQ(parseError("path_checks: {edns_sizes: [1232, 512]}\n"),
+            "inline.yaml:1:34: path_checks.edns_sizes[1]: \"512\" is not larger than the size "
+            "before it; list each size once, in ascending order");
+}
+
+TEST(ConfigPathChecksTest, RejectsEdnsSizeOutOfRange) {
+  EXPECT_THAT(parseError("path_checks: {edns_sizes: [511]}\n"),
+              HasSubstr("path_checks.edns_sizes[0]"));
+  EXPECT_THAT(parseError("path_checks: {edns_sizes: [65536]}\n"),
+              HasSubstr("path_checks.edns_sizes[0]"));
+}
+
+TEST(ConfigPathChecksTest, RejectsEmptyEdnsSizes) {
+  EXPECT_THAT(parseError("path_checks: {edns_sizes: []}\n"),
+              HasSubstr("path_checks.edns_sizes: lists 0 sizes; list from 1 to 8 sizes"));
+}
+
+TEST(ConfigPathChecksTest, RejectsNonBooleanEnabled) {
+  EXPECT_THAT(parseError("path_checks: {enabled: yes}\n"),
+              HasSubstr("path_checks.enabled: \"yes\" is not a boolean; write true or false"));
+  EXPECT_THAT(parseError("path_checks: {enabled: \"true\"}\n"),
+              HasSubstr("is not a boolean"));
+}
+
+TEST(ConfigPathChecksTest, RejectsIntervalShorterThanRound) {
+  EXPECT_THAT(parseError("timeout: 5s\npath_checks: {interval: 30s}\n"),
+              HasSubstr("path_checks.interval: \"30s\" is shorter than 8 times timeout (40s)"));
+  EXPECT_THAT(parseError("interval: 2h\ntimeout: 1h\n"),
+              HasSubstr("path_checks.interval: the default 5m is shorter than 8 times timeout"));
+  EXPECT_EQ(parseError("interval: 2h\ntimeout: 1h\npath_checks: {enabled: false}\n"),
+            "no error");
+}
+
+TEST(ConfigPathChecksTest, RejectsUnknownKey) {
+  EXPECT_THAT(parseError("path_checks: {intervall: 5m}\n"),
+              HasSubstr("unknown key \"intervall\""));
 }
 
 }  // namespace

@@ -150,14 +150,14 @@ std::vector<uint8_t> responseA(const ldns_rr_list* answer) {
 class KeyStore {
  public:
   void addSecure(const std::string& zone, std::shared_ptr<const KeySet> keys) {
-    zones_[zone] = ZoneKeys{ZoneKeys::State::Secure, std::move(keys), ""};
+    zones_[zone] = ZoneKeys{ZoneKeys::State::Secure, keys, "", keys};
   }
   void addSecure(const ZoneSigner& signer) { addSecure(signer.zone(), signer.keySet()); }
   void addInsecure(const std::string& zone) {
-    zones_[zone] = ZoneKeys{ZoneKeys::State::Insecure, nullptr, ""};
+    zones_[zone] = ZoneKeys{ZoneKeys::State::Insecure, nullptr, "", nullptr};
   }
   void addBogus(const std::string& zone, const std::string& why) {
-    zones_[zone] = ZoneKeys{ZoneKeys::State::Bogus, nullptr, why};
+    zones_[zone] = ZoneKeys{ZoneKeys::State::Bogus, nullptr, why, nullptr};
   }
 
   // Returns a lookup that reads this store, which must outlive it.
@@ -182,7 +182,7 @@ class KeyStore {
          dot = name.find('.', dot + 1)) {
       auto zone = zones_.find(name.substr(dot + 1));
       if (zone != zones_.end()) {
-        below_[name] = ZoneKeys{zone->second.state, nullptr, zone->second.why};
+        below_[name] = ZoneKeys{zone->second.state, nullptr, zone->second.why, nullptr};
         return &below_[name];
       }
     }

@@ -27,15 +27,24 @@ ResolverSpec resolver(int index) {
   return spec;
 }
 
+ZoneSpec zone(const std::string& name, std::vector<ProbeSpec> probes) {
+  ZoneSpec spec;
+  spec.name = name;
+  spec.probes = std::move(probes);
+  return spec;
+}
+
 // Two zones with three questions in all, `resolver_count` resolvers, and a bogus canary.
+// Path checks are off: the tests of path targets turn them on.
 Config makeConfig(int resolver_count, int validating_max, std::chrono::milliseconds interval) {
   Config config;
   config.interval = interval;
   config.validating_resolvers_max = validating_max;
+  config.path_checks.enabled = false;
   config.zones = {
-      ZoneSpec{"example.com.",
-               {question("www.example.com.", 1, "A"), question("example.com.", 48, "DNSKEY")}},
-      ZoneSpec{"example.net.", {question("www.example.net.", 28, "AAAA")}},
+      zone("example.com.",
+           {question("www.example.com.", 1, "A"), question("example.com.", 48, "DNSKEY")}),
+      zone("example.net.", {question("www.example.net.", 28, "AAAA")}),
   };
   config.bogus_canary = question("www.bogus.example.org.", 1, "A");
   for (int i = 0; i < resolver_count; ++i) {
@@ -219,6 +228,65 @@ TEST(BuildTargetsTest, InterleavesResolvers) {
   for (size_t i = 1; i < targets.size(); ++i) {
     EXPECT_NE(targets[i].resolver_index, targets[i - 1].resolver_index)
         << "targets " << i - 1 << " and " << i;
+  }
+}
+
+TEST(BuildPathTargetsTest, AddsOnePerZoneAndResolver) {
+  Config config = makeConfig(4, 2, 60s);
+  config.path_checks.enabled = true;
+  const std::vector<ProbeTarget> targets = buildTargets(config);
+  std::set<std::pair<std::string, size_t>> pairs;
+  for (const ProbeTarget& target : targets) {
+    if (target.engine == Engine::Path) {
+      pairs.emplace(target.zone, target.resolver_index);
+      ASSERT_NE(target.zone_spec, nullptr);
+      EXPECT_EQ(target.zone_spec->name, target.zone);
+    }
+  }
+  EXPECT_EQ(pairs.size(), 2u * 4u);
+  EXPECT_EQ(countIf(targets, Engine::Path, false), 2u * 4u);
+}
+
+TEST(BuildPathTargetsTest, AddsNoneWhenDisabled) {
+  const std::vector<ProbeTarget> targets = buildTargets(makeConfig(4, 2, 60s));
+  EXPECT_EQ(countIf(targets, Engine::Path, false), 0u);
+}
+
+TEST(BuildPathTargetsTest, SpreadsOverPathInterval) {
+  Config config = makeConfig(5, 2, 10s);
+  config.path_checks.enabled = true;
+  config.path_checks.interval = 300s;
+  std::set<long long> offsets;
+  for (const ProbeTarget& target : buildTargets(config)) {
+    if (target.engine != Engine::Path) {
+      EXPECT_EQ(target.interval, 10s);
+      EXPECT_LT(target.offset, 10s);
+      continue;
+    }
+    EXPECT_EQ(target.interval, 300s);
+    EXPECT_LT(target.offset, 300s);
+    offsets.insert(target.offset.count());
+  }
+  ASSERT_EQ(offsets.size(), 10u);
+  EXPECT_EQ(*offsets.begin(), 0);
+  EXPECT_EQ(*offsets.rbegin(), 270'000);  // 9 of 10 steps of 30 s.
+}
+
+TEST(BuildPathTargetsTest, AsksTheSweepQuestion) {
+  Config config = makeConfig(1, 1, 60s);
+  config.path_checks.enabled = true;
+  config.zones[0].size_canaries = {question("dw-size-0496.example.com.", 16, "TXT"),
+                                   question("dw-size-4000.example.com.", 16, "TXT")};
+  for (const ProbeTarget& target : buildTargets(config)) {
+    if (target.engine != Engine::Path) {
+      continue;
+    }
+    if (target.zone == "example.com.") {
+      EXPECT_EQ(target.question.qname, "dw-size-4000.example.com.");
+    } else {
+      EXPECT_EQ(target.question.qname, "example.net.");
+      EXPECT_EQ(target.question.qtype_name, "DNSKEY");
+    }
   }
 }
 
