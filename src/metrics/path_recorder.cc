@@ -143,7 +143,7 @@ void PathRecorder::recordSweep(Handles& handles, const PathResult& result) {
 
 void PathRecorder::recordSize(Handles& handles, const SizeSearch& size) {
   if (!size.error.empty()) {
-    return;  // Keep the last limit found: a broken canary says nothing about the path.
+    return;  // Keep the last limit found, because a broken canary does not measure the path.
   }
   handles.limit->Set(static_cast<double>(size.limit_bytes));
   handles.failing->Set(static_cast<double>(size.failing_bytes));

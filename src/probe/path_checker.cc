@@ -23,7 +23,7 @@ constexpr int kRcodeRefused = 5;
 constexpr uint16_t kTypeA = 1;
 constexpr uint16_t kTypeDnskey = 48;
 
-// What one canary query showed in the reply-size search.
+// Outcome of one canary query in the reply-size search.
 enum class CanaryArrival { Arrived, Truncated, Lost };
 
 bool answered(const Exchange& exchange) {

@@ -16,7 +16,7 @@
 
 namespace dw {
 
-// What became of one UDP query of the EDNS size sweep.
+// Outcome of one UDP query of the EDNS size sweep.
 enum class SweepOutcome {
   Complete,   // The whole answer arrived over UDP.
   Truncated,  // The answer arrived with TC set; RawResult::tcp holds the TCP retry.
