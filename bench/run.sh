@@ -99,16 +99,17 @@ cleanup() {
 }
 
 build() {
-  log "building prober_bench and blackbox_load in Release in $BUILD_DIR"
+  log "building prober_bench, blackbox_load and dnssec-watch in Release in $BUILD_DIR"
   cmake -S "$REPO" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >>"$LOG" 2>&1 ||
     die "cmake configure failed; see $LOG"
-  cmake --build "$BUILD_DIR" -j2 --target prober_bench blackbox_load >>"$LOG" 2>&1 ||
+  cmake --build "$BUILD_DIR" -j2 --target prober_bench blackbox_load dnssec-watch >>"$LOG" 2>&1 ||
     die "build failed; see the end of $LOG"
 }
 
 start_lab() {
   log "starting the lab in $LAB_DIR on $LAB_NET.0/24"
-  env LAB_DIR="$LAB_DIR" LAB_NET="$LAB_NET" bash "$REPO/tests/lab/lab.sh" start >>"$LOG" 2>&1 ||
+  env LAB_DIR="$LAB_DIR" LAB_NET="$LAB_NET" DW_BINARY="$BUILD_DIR/dnssec-watch" \
+    bash "$REPO/tests/lab/lab.sh" start >>"$LOG" 2>&1 ||
     die "lab.sh start failed; see $LOG"
 }
 

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh build
-export LAB_DIR=/tmp/dnssec-watch-lab LAB_NET=127.53.0
+# DW_BINARY: lab.sh adds the size canaries that this build prints to good.lab.
+export LAB_DIR=/tmp/dnssec-watch-lab LAB_NET=127.53.0 DW_BINARY=$PWD/build/dnssec-watch
 bash tests/lab/lab.sh start
 trap 'bash tests/lab/lab.sh stop' EXIT
 

@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
     std::cout << dw::versionText();
     return dw::kExitOk;
   }
+  if (command_line.command == "canaries") {
+    return dw::canariesCommand(command_line);
+  }
   if (!dw::setLogLevel(command_line.log_level)) {
     std::cerr << "dnssec-watch: --log-level \"" << command_line.log_level
               << "\" is not a level; use trace, debug, info, warn, error, critical or off\n";

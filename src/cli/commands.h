@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The dnssec-watch command line: argument parsing and the run and check commands.
+// The dnssec-watch command line: argument parsing and the run, check and canaries commands.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,10 +14,16 @@ constexpr int kExitUnhealthy = 1;  // check: a probe failed; run: a runtime fail
 constexpr int kExitUsage = 2;      // Bad arguments or a bad config.
 
 struct CommandLine {
-  std::string command;  // "run", "check", "help" or "version".
+  std::string command;  // "run", "check", "canaries", "help" or "version".
   std::string config_path;
-  std::string format = "text";
+  std::string format = "text";  // "zone" by default for canaries.
   std::string log_level = "info";
+
+  // Options of canaries.
+  std::string zone;   // Canonical: lower case with a trailing dot.
+  int algorithm = 13;  // DNSSEC algorithm number of the zone's signatures.
+  int rsa_bits = 2048;  // RSA modulus size, for algorithms 8 and 10.
+  uint32_t ttl = 3600;  // TTL of the canary records, in seconds.
 };
 
 // Parses argv (without the program name). Throws std::invalid_argument with a message
@@ -31,5 +38,8 @@ int runCommand(const CommandLine& command_line);
 
 // Runs one round of every probe and prints the results.
 int checkCommand(const CommandLine& command_line);
+
+// Prints the size canary TXT records for --zone in zone-file or JSON form.
+int canariesCommand(const CommandLine& command_line);
 
 }  // namespace dw

@@ -70,28 +70,24 @@ ldns_rr_list* remainingRecords(const ldns_rr_list* section, bool (*remove)(const
   return remaining;
 }
 
-// ldns_pkt2wire writes the header counts that the packet stores, not the list sizes.
-void removeFromAnswer(ldns_pkt* pkt, bool (*remove)(const ldns_rr*)) {
-  ldns_rr_list* old = ldns_pkt_answer(pkt);
-  ldns_pkt_set_answer(pkt, remainingRecords(old, remove));
-  ldns_rr_list_deep_free(old);
-  ldns_pkt_set_ancount(pkt, static_cast<uint16_t>(ldns_rr_list_rr_count(ldns_pkt_answer(pkt))));
-}
+// Accessors of one message section. ldns_pkt2wire writes the header counts that the packet
+// stores, not the list sizes, so a rewrite sets both.
+struct Section {
+  ldns_rr_list* (*records)(const ldns_pkt*);
+  void (*setRecords)(ldns_pkt*, ldns_rr_list*);
+  void (*setCount)(ldns_pkt*, uint16_t);
+};
+constexpr Section kAnswer{ldns_pkt_answer, ldns_pkt_set_answer, ldns_pkt_set_ancount};
+constexpr Section kAuthority{ldns_pkt_authority, ldns_pkt_set_authority, ldns_pkt_set_nscount};
+constexpr Section kAdditional{ldns_pkt_additional, ldns_pkt_set_additional,
+                              ldns_pkt_set_arcount};
 
-void removeFromAuthority(ldns_pkt* pkt, bool (*remove)(const ldns_rr*)) {
-  ldns_rr_list* old = ldns_pkt_authority(pkt);
-  ldns_pkt_set_authority(pkt, remainingRecords(old, remove));
+void removeRecords(ldns_pkt* pkt, const Section& section, bool (*remove)(const ldns_rr*)) {
+  ldns_rr_list* old = section.records(pkt);
+  ldns_rr_list* remaining = remainingRecords(old, remove);
+  section.setRecords(pkt, remaining);
+  section.setCount(pkt, static_cast<uint16_t>(ldns_rr_list_rr_count(remaining)));
   ldns_rr_list_deep_free(old);
-  ldns_pkt_set_nscount(pkt,
-                       static_cast<uint16_t>(ldns_rr_list_rr_count(ldns_pkt_authority(pkt))));
-}
-
-void removeFromAdditional(ldns_pkt* pkt, bool (*remove)(const ldns_rr*)) {
-  ldns_rr_list* old = ldns_pkt_additional(pkt);
-  ldns_pkt_set_additional(pkt, remainingRecords(old, remove));
-  ldns_rr_list_deep_free(old);
-  ldns_pkt_set_arcount(pkt,
-                       static_cast<uint16_t>(ldns_rr_list_rr_count(ldns_pkt_additional(pkt))));
 }
 
 // A NODATA answer is NOERROR with an empty answer section (RFC 2308 2.2).
@@ -156,9 +152,9 @@ std::vector<uint8_t> stripRrsigs(const std::vector<uint8_t>& answer) {
   if (!pkt) {
     return answer;
   }
-  removeFromAnswer(pkt.get(), isRrsig);
-  removeFromAuthority(pkt.get(), isRrsig);
-  removeFromAdditional(pkt.get(), isRrsig);
+  removeRecords(pkt.get(), kAnswer, isRrsig);
+  removeRecords(pkt.get(), kAuthority, isRrsig);
+  removeRecords(pkt.get(), kAdditional, isRrsig);
   return toWire(pkt.get(), answer);
 }
 
@@ -167,7 +163,7 @@ std::vector<uint8_t> stripDenial(const std::vector<uint8_t>& answer) {
   if (!pkt || !isNegative(pkt.get())) {
     return answer;
   }
-  removeFromAuthority(pkt.get(), isDenialRecord);
+  removeRecords(pkt.get(), kAuthority, isDenialRecord);
   return toWire(pkt.get(), answer);
 }
 

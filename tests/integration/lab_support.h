@@ -16,6 +16,7 @@ namespace dw::test {
 // The running lab, as tests/lab/lab.sh describes it in LAB_DIR/lab.env.
 struct Lab {
   std::string dir;
+  std::string auth;           // Address of nsd, authoritative for every lab zone.
   std::string validating;     // Address of the validating unbound.
   std::string nonvalidating;  // Address of the unbound with validation off.
   std::string dead;           // An address where nothing listens.

@@ -12,10 +12,14 @@
 #   LAB_DIR  state directory (default /tmp/dnssec-watch-lab)
 #   LAB_NET  first three octets of the lab addresses, must be inside
 #            127.0.0.0/8 (default 127.53.0, so the servers use 127.53.0.N:53)
+#   DW_BINARY  the dnssec-watch binary whose "canaries" command prints the
+#            size canaries of good.lab. (default: none, and good.lab. gets
+#            no canaries)
 set -euo pipefail
 
 LAB_DIR=${LAB_DIR:-/tmp/dnssec-watch-lab}
 LAB_NET=${LAB_NET:-127.53.0}
+DW_BINARY=${DW_BINARY:-}
 
 readonly TLD=lab
 readonly TTL=300
@@ -41,7 +45,8 @@ Usage: lab.sh start|stop|restart|status
   restart  stop, then start with fresh keys and zones
   status   print each server's pid and whether it answers; exits 0 if all
            three answer, 3 otherwise
-Environment: LAB_DIR (default /tmp/dnssec-watch-lab), LAB_NET (default 127.53.0)
+Environment: LAB_DIR (default /tmp/dnssec-watch-lab), LAB_NET (default 127.53.0),
+  DW_BINARY (dnssec-watch binary that prints the size canaries of good.lab.)
 EOF
 }
 
@@ -302,6 +307,22 @@ child_zone_records() {
   done
 }
 
+# Prints the size canary TXT records of a zone signed with algorithm 13, from
+# the canaries command of DW_BINARY, so that tests measure the command's real
+# output. Prints nothing, with a note on stderr, when DW_BINARY is not set.
+canary_records() {
+  local zone=$1 records
+  if [[ -z $DW_BINARY ]]; then
+    log "DW_BINARY is not set, so $zone gets no size canaries"
+    return 0
+  fi
+  [[ -x $DW_BINARY ]] ||
+    die "DW_BINARY '$DW_BINARY' is not an executable file; build dnssec-watch or unset DW_BINARY"
+  records=$("$DW_BINARY" canaries --zone "$zone" --algorithm 13 --ttl "$TTL" --format zone) ||
+    die "'$DW_BINARY canaries --zone $zone' failed"
+  echo "$records"
+}
+
 # Prints a UTC timestamp in the YYYYMMDDhhmmss form that ldns-signzone
 # accepts, offset from now by the given date(1) expression.
 signature_time() {
@@ -334,6 +355,9 @@ build_child_zone() {
   {
     zone_header "$zone"
     child_zone_records "$zone"
+    if [[ $name == good ]]; then
+      canary_records "$zone"
+    fi
   } >"$source"
 
   case $kind in
@@ -449,6 +473,9 @@ server:
   pidfile: "$(server_pidfile nsd)"
   logfile: "$(server_log nsd)"
   verbosity: 1
+  # No NS RRset in the authority section of answers, so that the size of an
+  # answer is what "dnssec-watch canaries" computes for the size canaries.
+  minimal-responses: yes
 remote-control:
   control-enable: no
 zone:

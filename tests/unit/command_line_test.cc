@@ -82,7 +82,7 @@ TEST(ParseCommandLineTest, RejectsUnknownCommand) {
 }
 
 TEST(ParseCommandLineTest, RejectsMissingCommand) {
-  EXPECT_THAT(parseError({"--config", "watch.yaml"}), HasSubstr("run or check"));
+  EXPECT_THAT(parseError({"--config", "watch.yaml"}), HasSubstr("run, check or canaries"));
 }
 
 TEST(ParseCommandLineTest, RejectsEmptyArguments) { EXPECT_NE(parseError({}), "no error"); }
@@ -109,6 +109,77 @@ TEST(ParseCommandLineTest, ParsesVersion) {
   EXPECT_EQ(parseCommandLine({"--version"}).command, "version");
 }
 
+TEST(ParseCommandLineTest, ParsesCanariesWithDefaults) {
+  CommandLine parsed = parseCommandLine({"canaries", "--zone", "Example.COM"});
+  EXPECT_EQ(parsed.command, "canaries");
+  EXPECT_EQ(parsed.zone, "example.com.");
+  EXPECT_EQ(parsed.algorithm, 13);
+  EXPECT_EQ(parsed.format, "zone");
+  EXPECT_EQ(parsed.ttl, 3600u);
+}
+
+TEST(ParseCommandLineTest, ParsesCanariesOptions) {
+  CommandLine parsed = parseCommandLine({"canaries", "--zone", "example.com.", "--algorithm", "8",
+                                         "--rsa-bits", "4096", "--ttl", "300", "--format",
+                                         "json"});
+  EXPECT_EQ(parsed.algorithm, 8);
+  EXPECT_EQ(parsed.rsa_bits, 4096);
+  EXPECT_EQ(parsed.ttl, 300u);
+  EXPECT_EQ(parsed.format, "json");
+}
+
+TEST(ParseCommandLineTest, RejectsCanariesWithoutZone) {
+  EXPECT_THAT(parseError({"canaries"}), HasSubstr("--zone NAME"));
+}
+
+TEST(ParseCommandLineTest, RejectsInvalidZone) {
+  const std::string error = parseError({"canaries", "--zone", "a..example"});
+  EXPECT_THAT(error, HasSubstr("\"a..example\""));
+  EXPECT_THAT(error, HasSubstr("not a valid domain name"));
+}
+
+TEST(ParseCommandLineTest, RejectsUnknownAlgorithm) {
+  const std::string error = parseError({"canaries", "--zone", "example.com", "--algorithm", "7"});
+  EXPECT_THAT(error, HasSubstr("\"7\""));
+  EXPECT_THAT(error, HasSubstr("8, 10, 13, 14, 15 or 16"));
+}
+
+TEST(ParseCommandLineTest, RejectsNonNumericAlgorithm) {
+  EXPECT_THAT(parseError({"canaries", "--zone", "example.com", "--algorithm", "13x"}),
+              HasSubstr("\"13x\""));
+}
+
+TEST(ParseCommandLineTest, RejectsRsaBitsForEcdsa) {
+  EXPECT_THAT(parseError({"canaries", "--zone", "example.com", "--rsa-bits", "2048"}),
+              HasSubstr("only to the RSA algorithms"));
+}
+
+TEST(ParseCommandLineTest, RejectsRsaBitsOutOfRange) {
+  EXPECT_THAT(
+      parseError({"canaries", "--zone", "example.com", "--algorithm", "8", "--rsa-bits", "512"}),
+      HasSubstr("1024 to 4096"));
+}
+
+TEST(ParseCommandLineTest, RejectsNegativeTtl) {
+  EXPECT_THAT(parseError({"canaries", "--zone", "example.com", "--ttl", "-1"}),
+              HasSubstr("\"-1\""));
+}
+
+TEST(ParseCommandLineTest, RejectsTextFormatForCanaries) {
+  EXPECT_THAT(parseError({"canaries", "--zone", "example.com", "--format", "text"}),
+              HasSubstr("zone or json"));
+}
+
+TEST(ParseCommandLineTest, RejectsConfigForCanaries) {
+  EXPECT_THAT(parseError({"canaries", "--zone", "example.com", "--config", "w.yaml"}),
+              HasSubstr("--config does not apply to canaries"));
+}
+
+TEST(ParseCommandLineTest, RejectsZoneForCheck) {
+  EXPECT_THAT(parseError({"check", "--config", "w.yaml", "--zone", "example.com"}),
+              HasSubstr("--zone does not apply to check"));
+}
+
 TEST(UsageTextTest, NamesCommandsAndOptions) {
   const std::string usage = usageText();
   EXPECT_THAT(usage, HasSubstr("run"));
@@ -116,6 +187,9 @@ TEST(UsageTextTest, NamesCommandsAndOptions) {
   EXPECT_THAT(usage, HasSubstr("--config"));
   EXPECT_THAT(usage, HasSubstr("--format"));
   EXPECT_THAT(usage, HasSubstr("--log-level"));
+  EXPECT_THAT(usage, HasSubstr("canaries"));
+  EXPECT_THAT(usage, HasSubstr("--zone"));
+  EXPECT_THAT(usage, HasSubstr("--algorithm"));
 }
 
 TEST(VersionTextTest, NamesLibraries) {
