@@ -111,6 +111,7 @@ std::vector<uint8_t> buildQuery(const std::string& qname, uint16_t qtype,
   if (!pkt) {
     return {};
   }
+  ldns_pkt_set_id(pkt.get(), options.id);
   if (options.edns_buffer_size > 0) {
     ldns_pkt_set_edns_udp_size(pkt.get(), options.edns_buffer_size);
     ldns_pkt_set_edns_do(pkt.get(), options.dnssec_ok);

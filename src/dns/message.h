@@ -14,6 +14,7 @@ namespace dw::dns {
 
 // Flags and EDNS settings of a probe query.
 struct QueryOptions {
+  uint16_t id = 0;  // Message ID: c-ares 1.18's ares_send sends it as given.
   bool recursion_desired = true;
   bool checking_disabled = false;  // CD: ask the resolver not to validate (RFC 4035 3.2.2).
   bool dnssec_ok = true;           // DO: ask for RRSIG, NSEC and DNSKEY records (RFC 3225).
@@ -21,7 +22,6 @@ struct QueryOptions {
 };
 
 // Builds a query in wire format, or returns an empty vector when qname is not a valid name.
-// The message ID is 0; c-ares replaces it with a random one when it sends the query.
 std::vector<uint8_t> buildQuery(const std::string& qname, uint16_t qtype,
                                 const QueryOptions& options);
 

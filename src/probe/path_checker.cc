@@ -2,6 +2,7 @@
 #include "probe/path_checker.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <utility>
@@ -339,14 +340,11 @@ void PathChecker::onSearchAnswer(const RoundPtr& round, int index, RawResult raw
   if (answered(raw.tcp) && raw.tcp.answer.rcode == kRcodeNoError) {
     size = raw.tcp.answer.size_bytes;
   }
-  if (size == 0 && udp.status == ExchangeStatus::Timeout) {
-    measureLostCanary(round, index);
-    return;
-  }
   searchNext(round);
 }
 
-// Asks a lost canary over TCP once, so that the size that did not arrive is known.
+// Asks the lost canary that bounds the search over TCP once, so that the size that did not
+// arrive is known. Canaries lost on the way to that bound are not measured.
 void PathChecker::measureLostCanary(const RoundPtr& round, int index) {
   RawProbeOptions options;
   options.edns_buffer_size = settings_.edns_sizes.back();
@@ -357,10 +355,12 @@ void PathChecker::measureLostCanary(const RoundPtr& round, int index) {
       round->resolver, round->zone->size_canaries[static_cast<size_t>(index)],
       [this, round, index](RawResult raw) {
         round->note(raw, true);
-        if (answered(raw.tcp) && raw.tcp.answer.rcode == kRcodeNoError) {
-          round->memory->sizes[static_cast<size_t>(index)] = raw.tcp.answer.size_bytes;
-        }
-        searchNext(round);
+        // SIZE_MAX marks a failed measurement, so that endSearch does not ask again.
+        size_t& size = round->memory->sizes[static_cast<size_t>(index)];
+        size = answered(raw.tcp) && raw.tcp.answer.rcode == kRcodeNoError
+                   ? raw.tcp.answer.size_bytes
+                   : SIZE_MAX;
+        endSearch(round, "");
       },
       options);
 }
@@ -370,6 +370,16 @@ void PathChecker::endSearch(const RoundPtr& round, std::string error) {
   SearchMemory& memory = *round->memory;
   const int count = static_cast<int>(memory.sizes.size());
   size.error = std::move(error);
+  if (size.error.empty() && round->hi < count) {
+    const auto failing = static_cast<size_t>(round->hi);
+    if (memory.sizes[failing] == 0 && round->arrivals[failing] == CanaryArrival::Lost) {
+      measureLostCanary(round, round->hi);
+      return;
+    }
+    if (memory.sizes[failing] == SIZE_MAX) {
+      memory.sizes[failing] = 0;  // Unknown: the TCP query failed too.
+    }
+  }
   if (size.error.empty()) {
     size.limit_bytes = round->lo >= 0 ? memory.sizes[static_cast<size_t>(round->lo)] : 0;
     size.all_arrived = round->lo == count - 1;

@@ -26,6 +26,7 @@ struct RawEngine::Probe {
   RawResult result;
   Step step = Step::Udp;
   bool resent_after_edns_drop = false;
+  uint16_t query_id = 0;  // ID of the exchange in flight, held in ids_in_flight_.
   Clock::time_point sent_at;
   AresChannel* channel = nullptr;
   AresChannelPool* pool = nullptr;
@@ -34,6 +35,7 @@ struct RawEngine::Probe {
 RawEngine::RawEngine(event_base* base, Settings settings)
     : base_(base),
       settings_(settings),
+      random_(std::random_device{}()),
       udp_pool_(std::make_unique<AresChannelPool>(
           base, ARES_FLAG_IGNTC | ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH, settings.timeout,
           kMaxIdleChannels)),
@@ -69,6 +71,8 @@ void RawEngine::send(Probe* probe, Step step) {
   options.checking_disabled = step == Step::CdRecheck || probe->options.checking_disabled;
   options.edns_buffer_size = probe->options.edns_buffer_size.value_or(settings_.edns_buffer_size);
   options.dnssec_ok = options.edns_buffer_size != 0;
+  options.id = takeQueryId();
+  probe->query_id = options.id;
   std::vector<uint8_t> query = dns::buildQuery(probe->question.qname, probe->question.qtype,
                                                options);
   AresChannelPool* pool = step == Step::Tcp ? tcp_pool_.get() : udp_pool_.get();
@@ -78,6 +82,7 @@ void RawEngine::send(Probe* probe, Step step) {
                                                        probe->resolver.family,
                                                        probe->resolver.port, error);
   if (channel == nullptr) {
+    ids_in_flight_.erase(probe->query_id);
     exchange.status = ExchangeStatus::NetworkError;
     exchange.error = query.empty() ? "could not build the query" : error;
     finish(probe);
@@ -96,7 +101,17 @@ void RawEngine::onAnswer(void* arg, int status, int, unsigned char* abuf, int al
     delete probe;
     return;
   }
+  engine->ids_in_flight_.erase(probe->query_id);
   engine->handleAnswer(probe, status, abuf, alen);
+}
+
+uint16_t RawEngine::takeQueryId() {
+  // The worker caps the probes in flight at 8,000 of the 65,536 IDs, so this ends quickly.
+  uint16_t id = 0;
+  do {
+    id = static_cast<uint16_t>(random_());
+  } while (!ids_in_flight_.insert(id).second);
+  return id;
 }
 
 void RawEngine::handleAnswer(Probe* probe, int status, const unsigned char* abuf, int alen) {

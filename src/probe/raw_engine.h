@@ -8,6 +8,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -72,8 +74,15 @@ class RawEngine {
   void advance(Probe* probe);
   void finish(Probe* probe);
 
+  uint16_t takeQueryId();
+
   event_base* base_;
   Settings settings_;
+  // c-ares 1.18 sends the message ID of the buffer given to ares_send and matches answers by
+  // ID and question alone, so every query in flight gets a random ID of its own: with equal
+  // IDs, answers to equal questions would reach the wrong callbacks.
+  std::mt19937 random_;
+  std::unordered_set<uint16_t> ids_in_flight_;
   std::unique_ptr<AresChannelPool> udp_pool_;
   std::unique_ptr<AresChannelPool> tcp_pool_;
   size_t in_flight_ = 0;

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "dns_client.h"
 #include "faulty_relay.h"
 #include "lab_support.h"
 #include "probe/key_cache.h"
@@ -49,11 +50,24 @@ std::string pathConfig(const Lab& lab, const std::vector<std::pair<std::string, 
   return yaml;
 }
 
+// Puts the canaries into the cache of the resolver at `address`. All relays forward to one
+// unbound, and unbound 1.17 gives identical questions that arrive while it resolves one
+// shared reply, whatever EDNS size each asked for: the sweeps of eight relays at once would
+// otherwise get each other's answers.
+void warmCanaries(const std::string& address) {
+  for (const char* canary : kCanaries) {
+    askTcp(address, dnssecQuery(std::string(canary) + ".good.lab.", 16),
+           std::chrono::seconds(2));
+  }
+}
+
 // One `check` for the whole suite, through the lab's two resolvers and one relay per fault.
 class PathCheckTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     const Lab lab = readLab();
+    warmCanaries(lab.validating);
+    warmCanaries(lab.nonvalidating);
     const std::vector<std::pair<std::string, Fault>> faults = {
         {"relay_clean", Fault::None},          {"relay_tc512", Fault::TruncateOver512},
         {"relay_drop1232", Fault::DropOver1232}, {"relay_rrsig", Fault::StripRrsig},
@@ -125,7 +139,7 @@ TEST_F(PathCheckTest, HealthyResolverShowsNoFault) {
     EXPECT_EQ(outcomes.at("512"), "truncated");
     EXPECT_EQ(outcomes.at("1232"), "truncated");
     EXPECT_EQ(outcomes.at("1400"), "truncated");
-    EXPECT_EQ(outcomes.at("4096"), "complete");
+    EXPECT_EQ(outcomes.at("4096"), "complete") << result["sweep"].dump();
     for (const auto& step : result["sweep"]) {
       if (step.contains("tcp")) {
         EXPECT_EQ(step["tcp"]["status"], "answered");

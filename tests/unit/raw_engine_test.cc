@@ -31,6 +31,7 @@
 #include <optional>
 #include <ostream>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -595,6 +596,27 @@ TEST_F(RawEngineTest, SendsDoAndRdWithCdClear) {
   EXPECT_TRUE(ldns_pkt_edns_do(query.get()));
   EXPECT_EQ(ldns_pkt_edns_udp_size(query.get()), 1232);
   EXPECT_EQ(test::questionName(query.get()), kQname);
+}
+
+TEST_F(RawEngineTest, GivesConcurrentQueriesDistinctIds) {
+  FakeDnsServer server(answerWith(noerror()));
+  ASSERT_TRUE(server.start()) << server.error();
+  RawEngine engine(base_, settings());
+  constexpr int kProbes = 50;
+  int calls = 0;
+  for (int i = 0; i < kProbes; ++i) {
+    engine.probe(resolverAt(server.port()), question(), [&](RawResult) { ++calls; });
+  }
+  ASSERT_TRUE(runUntil([&] { return calls == kProbes; }));
+  std::set<uint16_t> ids;
+  for (const ReceivedQuery& query : server.queries()) {
+    test::PktPtr parsed = test::fromWire(query.wire);
+    ASSERT_NE(parsed, nullptr);
+    ids.insert(ldns_pkt_id(parsed.get()));
+  }
+  // c-ares 1.18 sends the ID it is given: equal IDs would let the answers of equal questions
+  // reach each other's callbacks.
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kProbes));
 }
 
 TEST_F(RawEngineTest, ReportsNxdomain) {
