@@ -59,11 +59,13 @@ prints a summary and one "RESULT key=value ..." line for scripts.
                                         libunbound context of its own
                             local       validating probes only, verified locally against
                                         the shared key cache (no context per resolver)
-                            all         every target of the config, as dnssec-watch runs
-                                        them: raw probes through every resolver, validating
-                                        probes with a context through the first
+                            all         every probe target of the config, as dnssec-watch
+                                        runs them: raw probes through every resolver,
+                                        validating probes with a context through the first
                                         --validating-max resolvers, local validation
                                         beyond them if this build has it
+                            path        path-check rounds only, one per resolver every
+                                        --path-interval-ms, with the zone's size canaries
   --resolvers=N           Resolvers, 1 to 64000. Default 1000.
   --names=K               Names probed through each resolver, 1 to 4: www A, www AAAA,
                           txt TXT and the apex SOA of --zone, in that order. Default 4.
@@ -78,6 +80,8 @@ prints a summary and one "RESULT key=value ..." line for scripts.
   --address-prefix=A.B    First two octets of the resolver addresses, inside 127.0.0.0/8.
                           Default 127.60.
   --port=P                Resolver port. Default 5300.
+  --path-interval-ms=MS   Each path-check round runs once per this interval, at least 8
+                          times the timeout. Default 5000.
   --trust-anchor=FILE     Trust anchor file. Default /tmp/dnssec-watch-lab/root.key.
   --rss-limit-mb=MB       Stop early when resident memory exceeds MB. Default 4096.
   --label=TEXT            Copied into the RESULT line.
@@ -85,7 +89,7 @@ Exit status: 0 after a full run, 2 for invalid options or config, 3 when the mem
 stopped the run.
 )";
 
-enum class Selection { Raw, Validating, Local, All };
+enum class Selection { Raw, Validating, Local, All, Path };
 
 struct Options {
   Selection selection = Selection::Raw;
@@ -95,6 +99,7 @@ struct Options {
   std::string zone = "good.lab";
   size_t validating_max = 256;
   milliseconds interval{1000};
+  milliseconds path_interval{5000};
   std::optional<milliseconds> timeout;
   int workers = 2;
   double warmup_s = 3;
@@ -149,8 +154,9 @@ Selection parseSelection(const std::string& text) {
   if (text == "validating") return Selection::Validating;
   if (text == "local") return Selection::Local;
   if (text == "all") return Selection::All;
+  if (text == "path") return Selection::Path;
   throw std::invalid_argument("invalid --engine \"" + text +
-                              "\": expected raw, validating, local or all");
+                              "\": expected raw, validating, local, all or path");
 }
 
 Options parseOptions(int argc, char** argv) {
@@ -181,6 +187,8 @@ Options parseOptions(int argc, char** argv) {
       options.validating_max = static_cast<size_t>(parseInteger(key, value, 0, kMaxResolvers));
     } else if (key == "--interval-ms") {
       options.interval = milliseconds(parseInteger(key, value, 10, 3'600'000));
+    } else if (key == "--path-interval-ms") {
+      options.path_interval = milliseconds(parseInteger(key, value, 80, 3'600'000));
     } else if (key == "--timeout-ms") {
       options.timeout = milliseconds(parseInteger(key, value, 10, 60'000));
     } else if (key == "--workers") {
@@ -217,6 +225,7 @@ std::string resolverAddress(const Options& options, size_t index) {
 size_t validatingResolversMax(const Options& options) {
   switch (options.selection) {
     case Selection::Raw:
+    case Selection::Path:
     case Selection::Local: return 0;
     case Selection::Validating: return options.resolvers;
     case Selection::All: return options.validating_max;
@@ -234,11 +243,22 @@ dw::Config loadBenchConfig(const Options& options) {
        << "interval: " << options.interval.count() << "ms\n"
        << "timeout: " << timeout.count() << "ms\n"
        << "workers: " << options.workers << "\n"
-       << "validating_resolvers_max: " << validatingResolversMax(options) << "\n"
-       // The path checks have their own benchmark in bench/path_cost.sh.
-       << "path_checks: {enabled: false}\n"
-       << "zones:\n"
+       << "validating_resolvers_max: " << validatingResolversMax(options) << "\n";
+  if (options.selection == Selection::Path) {
+    yaml << "path_checks: {interval: " << options.path_interval.count() << "ms}\n";
+  } else {
+    yaml << "path_checks: {enabled: false}\n";
+  }
+  yaml << "zones:\n"
        << "  - name: " << options.zone << "\n"
+       << "    size_canaries: [";
+  // The canaries that tests/lab/lab.sh adds to good.lab, smallest first.
+  const char* const canaries[] = {"0496", "0528", "1216", "1248", "1384",
+                                  "1416", "1484", "1516", "4000"};
+  for (const char* size : canaries) {
+    yaml << (size == canaries[0] ? "" : ", ") << "dw-size-" << size << "." << options.zone;
+  }
+  yaml << "]\n"
        << "    probes:\n";
   const char* const probes[] = {"{name: www.%s, type: A}", "{name: www.%s, type: AAAA}",
                                 "{name: txt.%s, type: TXT}", "{name: %s, type: SOA}"};
@@ -274,11 +294,15 @@ dw::Config loadBenchConfig(const Options& options) {
 // The engine that runs a target: raw, a libunbound context of the resolver's own, or local
 // validation. Targets are classified by the config rather than by a field of ProbeTarget,
 // because builds without local validation have no validating targets beyond the maximum.
-enum class EngineKind { Raw, Validating, Local };
+enum class EngineKind { Raw, Validating, Local, Path };
+constexpr int kEngineKinds = 4;
 
 EngineKind engineKind(const dw::ProbeTarget& target, const dw::Config& config) {
   if (target.engine == dw::Engine::Raw) {
     return EngineKind::Raw;
+  }
+  if (target.engine == dw::Engine::Path) {
+    return EngineKind::Path;
   }
   const auto context_max = static_cast<size_t>(std::max(0, config.validating_resolvers_max));
   return target.resolver_index < context_max ? EngineKind::Validating : EngineKind::Local;
@@ -293,25 +317,30 @@ struct EngineCounters {
   std::atomic<uint64_t> expected{0};  // Raw: NOERROR. Validating and local: secure.
   std::atomic<uint64_t> timeouts{0};
   std::atomic<uint64_t> latency_us_sum{0};
+  std::atomic<uint64_t> queries{0};       // Path rounds: DNS queries sent.
+  std::atomic<uint64_t> answer_bytes{0};  // Path rounds: octets received.
 };
 
 // Plain copy of EngineCounters at one instant.
 struct EngineCounts {
   uint64_t started = 0, skipped = 0, late = 0, completed = 0, expected = 0, timeouts = 0;
   uint64_t latency_us_sum = 0;
+  uint64_t queries = 0, answer_bytes = 0;
 
   EngineCounts operator-(const EngineCounts& earlier) const {
-    return {started - earlier.started,     skipped - earlier.skipped,
-            late - earlier.late,           completed - earlier.completed,
-            expected - earlier.expected,   timeouts - earlier.timeouts,
-            latency_us_sum - earlier.latency_us_sum};
+    return {started - earlier.started,       skipped - earlier.skipped,
+            late - earlier.late,             completed - earlier.completed,
+            expected - earlier.expected,     timeouts - earlier.timeouts,
+            latency_us_sum - earlier.latency_us_sum,
+            queries - earlier.queries,       answer_bytes - earlier.answer_bytes};
   }
 
   EngineCounts operator+(const EngineCounts& other) const {
-    return {started + other.started,     skipped + other.skipped,
-            late + other.late,           completed + other.completed,
-            expected + other.expected,   timeouts + other.timeouts,
-            latency_us_sum + other.latency_us_sum};
+    return {started + other.started,       skipped + other.skipped,
+            late + other.late,             completed + other.completed,
+            expected + other.expected,     timeouts + other.timeouts,
+            latency_us_sum + other.latency_us_sum,
+            queries + other.queries,       answer_bytes + other.answer_bytes};
   }
 };
 
@@ -343,8 +372,18 @@ class CountingSink : public dw::ResultSink {
     }
   }
 
-  // Never called: the benchmark's config disables the path checks.
-  void onPathResult(const dw::ProbeTarget&, const dw::PathResult&) override {}
+  // A round is expected when an answer came and the canary search worked.
+  void onPathResult(const dw::ProbeTarget& target, const dw::PathResult& result) override {
+    EngineCounters& counters = countersFor(target);
+    counters.queries.fetch_add(static_cast<uint64_t>(result.queries), std::memory_order_relaxed);
+    counters.answer_bytes.fetch_add(result.answer_bytes, std::memory_order_relaxed);
+    const bool expected = result.reachable && result.size.error.empty();
+    record(counters, expected, !result.reachable, result.duration);
+    if (!expected) {
+      noteUnexpected(target, result.reachable ? "path size_search" : "path unreachable",
+                     result.size.error);
+    }
+  }
 
   void onValidationResult(const dw::ProbeTarget& target,
                           const dw::ValidationResult& result) override {
@@ -363,7 +402,8 @@ class CountingSink : public dw::ResultSink {
   EngineCounts counts(EngineKind kind) const { return copy(counters_[static_cast<int>(kind)]); }
 
   EngineCounts total() const {
-    return counts(EngineKind::Raw) + counts(EngineKind::Validating) + counts(EngineKind::Local);
+    return counts(EngineKind::Raw) + counts(EngineKind::Validating) + counts(EngineKind::Local) +
+           counts(EngineKind::Path);
   }
 
   std::string firstUnexpected() const {
@@ -398,7 +438,8 @@ class CountingSink : public dw::ResultSink {
   static EngineCounts copy(const EngineCounters& counters) {
     return {counters.started.load(),   counters.skipped.load(),  counters.late.load(),
             counters.completed.load(), counters.expected.load(), counters.timeouts.load(),
-            counters.latency_us_sum.load()};
+            counters.latency_us_sum.load(), counters.queries.load(),
+            counters.answer_bytes.load()};
   }
 
   void noteUnexpected(const dw::ProbeTarget& target, const std::string& label,
@@ -412,7 +453,7 @@ class CountingSink : public dw::ResultSink {
   }
 
   const dw::Config& config_;
-  EngineCounters counters_[3];  // Indexed by EngineKind.
+  EngineCounters counters_[kEngineKinds];  // Indexed by EngineKind.
   mutable std::mutex mutex_;
   std::string first_unexpected_;
   std::map<std::string, uint64_t> unexpected_by_label_;
@@ -458,14 +499,14 @@ double cpuSeconds() {
 struct Snapshot {
   Clock::time_point time;
   double cpu_s = 0;
-  EngineCounts by_kind[3];
+  EngineCounts by_kind[kEngineKinds];
 };
 
 Snapshot takeSnapshot(const CountingSink& sink) {
   return {Clock::now(),
           cpuSeconds(),
           {sink.counts(EngineKind::Raw), sink.counts(EngineKind::Validating),
-           sink.counts(EngineKind::Local)}};
+           sink.counts(EngineKind::Local), sink.counts(EngineKind::Path)}};
 }
 
 // Peaks seen while sleeping, and whether the resident-memory limit stopped the run.
@@ -512,6 +553,7 @@ class BenchRun {
     }
     const EngineKind selected = selection == Selection::Raw          ? EngineKind::Raw
                               : selection == Selection::Validating ? EngineKind::Validating
+                              : selection == Selection::Path       ? EngineKind::Path
                                                                    : EngineKind::Local;
     // Keeps one engine's targets, then spreads them over the interval again as buildTargets
     // does for the full list.
@@ -523,7 +565,7 @@ class BenchRun {
     }
     const auto count = static_cast<long long>(std::max<size_t>(targets_.size(), 1));
     for (dw::ProbeTarget& target : targets_) {
-      target.offset = config.interval * static_cast<long long>(target.id) / count;
+      target.offset = target.interval * static_cast<long long>(target.id) / count;
     }
   }
 
@@ -609,7 +651,7 @@ struct Figures {
   double window_s = 0;
   double cpu_s = 0;
   double warmup_cpu_s = 0;
-  EngineCounts by_kind[3];
+  EngineCounts by_kind[kEngineKinds];
   EngineCounts total;
   uint64_t rss_base_kib = 0;
   uint64_t rss_kib = 0;
@@ -623,8 +665,14 @@ struct Figures {
 
 void printSummary(const Options& options, const BenchRun& run, const CountingSink& sink,
                   const Figures& figures) {
+  const milliseconds interval =
+      options.selection == Selection::Path ? options.path_interval : options.interval;
   const double offered_per_s = static_cast<double>(run.targetCount()) /
-                               std::chrono::duration<double>(options.interval).count();
+                               std::chrono::duration<double>(interval).count();
+  const EngineCounts& path = figures.by_kind[static_cast<int>(EngineKind::Path)];
+  const double rounds = static_cast<double>(std::max<uint64_t>(path.completed, 1));
+  const double path_queries_per_round = static_cast<double>(path.queries) / rounds;
+  const double path_bytes_per_round = static_cast<double>(path.answer_bytes) / rounds;
   const EngineCounts& total = figures.total;
   const double cpu_per_1000 =
       total.completed > 0 ? figures.cpu_s * 1000.0 / static_cast<double>(total.completed) : 0;
@@ -643,7 +691,7 @@ void printSummary(const Options& options, const BenchRun& run, const CountingSin
 
   std::cout << "engine " << options.engine << ": " << options.resolvers << " resolvers x "
             << options.names << " names, " << run.targetCount() << " targets every "
-            << options.interval.count() << " ms, " << options.workers << " workers\n"
+            << interval.count() << " ms, " << options.workers << " workers\n"
             << "  window            " << format(figures.window_s, 1) << " s after "
             << format(options.warmup_s, 1) << " s of warmup\n"
             << "  offered           " << format(offered_per_s, 0) << " probes/s\n"
@@ -666,6 +714,11 @@ void printSummary(const Options& options, const BenchRun& run, const CountingSin
             << "  open files        " << figures.open_files_max << " max sampled, limit "
             << figures.open_files_limit << "; "
             << figures.in_flight_max << " probes in flight max sampled\n";
+  if (path.completed > 0) {
+    std::cout << "  path rounds       " << rate(EngineKind::Path) << " rounds/s, "
+              << format(path_queries_per_round, 2) << " queries and "
+              << format(path_bytes_per_round, 0) << " answer octets per round\n";
+  }
   const std::string unexpected = sink.firstUnexpected();
   if (!unexpected.empty()) {
     std::cout << "  first unexpected  " << unexpected << "\n  unexpected since start:";
@@ -681,13 +734,16 @@ void printSummary(const Options& options, const BenchRun& run, const CountingSin
 
   std::cout << "RESULT label=" << token(options.label) << " engine=" << options.engine
             << " resolvers=" << options.resolvers << " names=" << options.names
-            << " targets=" << run.targetCount() << " interval_ms=" << options.interval.count()
+            << " targets=" << run.targetCount() << " interval_ms=" << interval.count()
             << " window_s=" << format(figures.window_s, 3)
             << " offered_per_s=" << format(offered_per_s, 1)
             << " completed_per_s=" << format(perSecond(total.completed, figures.window_s), 1)
             << " raw_per_s=" << rate(EngineKind::Raw)
             << " validating_per_s=" << rate(EngineKind::Validating)
             << " local_per_s=" << rate(EngineKind::Local)
+            << " path_per_s=" << rate(EngineKind::Path)
+            << " path_queries_per_round=" << format(path_queries_per_round, 3)
+            << " path_bytes_per_round=" << format(path_bytes_per_round, 1)
             << " expected_pct=" << format(percent(total.expected, total.completed), 3)
             << " timeouts=" << total.timeouts << " skipped=" << total.skipped
             << " late=" << total.late << " mean_latency_ms=" << format(mean_latency_ms, 3)
@@ -751,7 +807,7 @@ int runBench(const Options& options) {
   figures.window_s = std::chrono::duration<double>(after.time - before.time).count();
   figures.cpu_s = after.cpu_s - before.cpu_s;
   figures.warmup_cpu_s = before.cpu_s - cpu_start;
-  for (int kind = 0; kind < 3; ++kind) {
+  for (int kind = 0; kind < kEngineKinds; ++kind) {
     figures.by_kind[kind] = after.by_kind[kind] - before.by_kind[kind];
     figures.total = figures.total + figures.by_kind[kind];
   }

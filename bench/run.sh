@@ -17,6 +17,7 @@
 # Environment:
 #   BENCH_REPEATS  repetitions of every measurement (default 3)
 #   BENCH_QUICK    1 shortens the steady-state runs and skips the dead-resolver check
+#   BENCH_ONLY     "path" runs only the path-check cost runs and their raw baseline
 #   BENCH_DIR      state and results (default /tmp/dnssec-watch-bench)
 #   BUILD_DIR      Release build directory (default build-bench in the repository)
 set -euo pipefail
@@ -24,6 +25,7 @@ set -euo pipefail
 REPO=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_REPEATS=${BENCH_REPEATS:-3}
 BENCH_QUICK=${BENCH_QUICK:-0}
+BENCH_ONLY=${BENCH_ONLY:-}
 BENCH_DIR=${BENCH_DIR:-/tmp/dnssec-watch-bench}
 BUILD_DIR=${BUILD_DIR:-$REPO/build-bench}
 
@@ -270,6 +272,17 @@ dead_resolver_check() {
   SILENT_PID=
 }
 
+# Runs the cost of the path checks: 1,000 resolvers with one round each every 5 s, beside raw
+# probes of one name at the same rate as the baseline of one query.
+#   path_cost REP
+path_cost() {
+  local rep=$1
+  record "$rep" "${PROBER[@]}" --label=path-raw-200 --engine=raw --resolvers=1000 --names=1 \
+    --interval-ms=5000 --timeout-ms=500 --warmup-s=6 --duration-s=20
+  record "$rep" "${PROBER[@]}" --label=path-200 --engine=path --resolvers=1000 \
+    --path-interval-ms=5000 --timeout-ms=500 --warmup-s=6 --duration-s=20
+}
+
 # Prints what the figures depend on: the code, the machine and the versions of the tools.
 describe_environment() {
   local changed
@@ -297,7 +310,7 @@ main() {
   build
   start_lab
   start_resolver
-  start_exporter
+  [[ $BENCH_ONLY == path ]] || start_exporter
 
   PROBER=("$BUILD_DIR/bench/prober_bench" "--trust-anchor=$LAB_DIR/root.key"
     "--address-prefix=$ADDRESS_PREFIX" "--port=$RESOLVER_PORT")
@@ -308,6 +321,8 @@ main() {
   local rep rate
   for ((rep = 1; rep <= BENCH_REPEATS; rep++)); do
     log "repetition $rep of $BENCH_REPEATS"
+    path_cost "$rep"
+    [[ $BENCH_ONLY == path ]] && continue
     record "$rep" dnsperf_result dnsperf
     record "$rep" "${load[@]}" --label=blackbox-max --rate=0 --connections=16
     for rate in 1000 2000; do
@@ -356,7 +371,7 @@ main() {
       --validating-max=256 --interval-ms=60000 --timeout-ms=5000 --warmup-s=60 \
       --duration-s="$steady_all_window"
   done
-  ((BENCH_QUICK)) || dead_resolver_check
+  ((BENCH_QUICK)) || [[ $BENCH_ONLY == path ]] || dead_resolver_check
 
   {
     cat "$BENCH_DIR/environment.txt"

@@ -229,6 +229,30 @@ def print_steady(runs):
                  "< 50 % core and < 1 GiB"], rows)
 
 
+def print_path(runs):
+    if "path-200" not in runs:
+        return
+    print("Path checks, 1,000 resolvers, one round each every 5 s (medians; ratio = CPU per "
+          "round against CPU per raw probe of path-raw-200 in the same repetition)\n")
+    rows = []
+    for label in ["path-raw-200", "path-200"]:
+        cpu = median_of(runs, label, "cpu_s_per_1000")
+        is_path = label == "path-200"
+        rows.append([
+            label,
+            show(median_of(runs, label, "completed_per_s"), 0),
+            show(median_of(runs, label, "expected_pct"), 2),
+            show(cpu * 1000 if cpu is not None else None, 1),
+            show(median_of(runs, label, "path_queries_per_round"), 2) if is_path else "1",
+            show(median_of(runs, label, "path_bytes_per_round"), 0) if is_path else "-",
+            show(median_of(runs, label, "core_pct"), 2),
+            show(median_ratio(runs, label, "path-raw-200", "cpu_s_per_1000"), 2)
+            if is_path else "1.00",
+        ])
+    print_table(["run", "probes or rounds/s", "expected %", "CPU us each", "queries each",
+                 "answer octets each", "% of a core", "CPU ratio"], rows)
+
+
 def main():
     if len(sys.argv) != 2:
         print("Usage: summarize.py RESULTS_FILE", file=sys.stderr)
@@ -244,6 +268,7 @@ def main():
     print_ramp(runs)
     print_memory(runs)
     print_steady(runs)
+    print_path(runs)
     return 0
 
 
