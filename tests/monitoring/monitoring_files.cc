@@ -43,7 +43,7 @@ bool isIdentifierChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':';
 }
 
-// Replaces the contents of "...", '...' and `...` literals by nothing, keeping the quotes.
+// Removes the contents of "...", '...' and `...` literals and keeps the quotes.
 std::string withoutStringLiterals(const std::string& expression) {
   std::string result;
   char quote = 0;
@@ -118,6 +118,22 @@ void collectPanelExpressions(const nlohmann::json& panels, const std::string& wh
   }
 }
 
+// The value of `key` ("record" or "alert") of every rule in the rule files that has it.
+std::set<std::string> ruleNames(const std::string& source_dir, const std::string& key) {
+  std::set<std::string> names;
+  for (const std::string& file :
+       filesWithExtension(fs::path(source_dir) / "alerts", ".yaml")) {
+    for (const YAML::Node& group : YAML::LoadFile(file)["groups"]) {
+      for (const YAML::Node& rule : group["rules"]) {
+        if (rule[key]) {
+          names.insert(rule[key].as<std::string>());
+        }
+      }
+    }
+  }
+  return names;
+}
+
 }  // namespace
 
 std::vector<std::string> ruleFiles(const std::string& source_dir) {
@@ -183,8 +199,15 @@ std::set<std::string> metricNames(const std::string& expression) {
       skip_next_parenthesis = false;
     }
     if (c == '{' || c == '}' || c == '[' || c == ']') {
-      brace_depth += c == '{' ? 1 : c == '}' ? -1 : 0;
-      bracket_depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+      if (c == '{') {
+        ++brace_depth;
+      } else if (c == '}') {
+        --brace_depth;
+      } else if (c == '[') {
+        ++bracket_depth;
+      } else {
+        --bracket_depth;
+      }
       ++i;
       continue;
     }
@@ -223,31 +246,11 @@ std::set<std::string> metricNames(const std::string& expression) {
 }
 
 std::set<std::string> recordedNames(const std::string& source_dir) {
-  std::set<std::string> names;
-  for (const std::string& file : ruleFiles(source_dir)) {
-    for (const YAML::Node& group : YAML::LoadFile(file)["groups"]) {
-      for (const YAML::Node& rule : group["rules"]) {
-        if (rule["record"]) {
-          names.insert(rule["record"].as<std::string>());
-        }
-      }
-    }
-  }
-  return names;
+  return ruleNames(source_dir, "record");
 }
 
 std::set<std::string> alertNames(const std::string& source_dir) {
-  std::set<std::string> names;
-  for (const std::string& file : ruleFiles(source_dir)) {
-    for (const YAML::Node& group : YAML::LoadFile(file)["groups"]) {
-      for (const YAML::Node& rule : group["rules"]) {
-        if (rule["alert"]) {
-          names.insert(rule["alert"].as<std::string>());
-        }
-      }
-    }
-  }
-  return names;
+  return ruleNames(source_dir, "alert");
 }
 
 CommandOutput runCommand(const std::string& command) {

@@ -33,9 +33,10 @@ std::vector<PromqlExpression> dashboardExpressions(const std::string& source_dir
 // every other $name, ${name} or [[name]] by "dummy", so that promtool can parse the result.
 std::string substituteDashboardVariables(const std::string& expression);
 
-// The metric names that an expression selects: identifiers outside string literals that are
-// followed by neither "(" (a function) nor ":=" and that are not PromQL keywords or label
-// names inside braces or grouping clauses. Recording rule names (with ":") are included.
+// The metric names that an expression selects: identifiers outside string literals, braces
+// and brackets that no "(" follows (which would make them functions), that are not PromQL
+// keywords and not in the label list of a grouping clause. Recording rule names (with ":")
+// are included.
 std::set<std::string> metricNames(const std::string& expression);
 
 // The names that the rule files record.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Static checks of alerts/, dashboards/ and docker/: every PromQL expression parses, every
-// alert has a severity, a summary, a runbook and unit tests, the dashboards have their
-// variables, and the files of the compose stack parse and point at files that exist.
+// Static checks of alerts/, dashboards/ and docker/. Every PromQL expression parses, and every
+// alert has a severity, a summary, a runbook and unit tests. The dashboards have their
+// variables. The files of the compose stack parse and point at files that exist.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -306,7 +306,7 @@ TEST(DockerfileTest, RuntimeStageInstallsLinkedLibraries) {
   const CommandOutput needed = runCommand("objdump -p " + shellQuote(DW_BINARY));
   ASSERT_EQ(needed.exit_code, 0) << needed.output;
   const std::string runtime = dockerfileStage("runtime");
-  // The base image has the C and C++ runtime; sanitizer builds add their own libraries.
+  // The base image has the C and C++ runtime, and sanitizer builds add their own libraries.
   const std::set<std::string> in_base_image{"libc6", "libstdc++6", "libgcc-s1", "libasan8",
                                             "libubsan1"};
   std::istringstream lines(needed.output);
