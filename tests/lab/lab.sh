@@ -595,13 +595,16 @@ wait_for_ds() {
 # resolvers cached at or below the child zone, so that the next query
 # validates against the new DS.
 set_ds() {
-  local name=$1 choice=$2 source="$LAB_DIR/zones/$TLD.zone" published ksk zsk resolver
+  local name=$1 choice=$2 source="$LAB_DIR/zones/$TLD.zone" published ds ksk zsk resolver
   [[ " ${CHILD_ZONES[*]} " == *" $name "* ]] ||
     die "unknown child zone '$name': expected one of ${CHILD_ZONES[*]}"
   lab_is_running || die "the lab in $LAB_DIR is not running; run start first"
+  # A lab started by a lab.sh without set-ds lacks these files; change nothing then.
+  [[ -r $source.keys && -r $LAB_DIR/zones/$name.$TLD.ds ]] ||
+    die "the lab in $LAB_DIR has no $source.keys or zones/$name.$TLD.ds; run restart first"
   published="$LAB_DIR/zones/$name.$TLD.published-ds"
-  ds_for "$name" "$choice" >"$published.new"
-  mv -- "$published.new" "$published"
+  ds=$(ds_for "$name" "$choice")
+  echo "$ds" >"$published"
 
   read -r ksk zsk <"$source.keys"
   write_tld_source "$source"
