@@ -17,6 +17,8 @@ packages=(
   nsd ldnsutils unbound dnsutils iproute2 procps
   # Default trust anchor (/usr/share/dns/root.key) and the demo's HTTP client
   dns-root-data curl
+  # Monitoring tests: promtool and the Prometheus server, amtool
+  prometheus prometheus-alertmanager
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(dnsperf prometheus-blackbox-exporter python3)
@@ -45,3 +47,10 @@ apt-get install -y -q --no-install-recommends "${missing[@]}"
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet unbound 2>/dev/null; then
   systemctl stop unbound
 fi
+# The tests start their own Prometheus on a free loopback port and need no system-wide
+# Prometheus or Alertmanager listening on every address.
+for service in prometheus prometheus-alertmanager; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
+    systemctl stop "$service"
+  fi
+done

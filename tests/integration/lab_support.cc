@@ -33,10 +33,10 @@ std::string readFile(const std::string& path) {
   return text.str();
 }
 
-// Starts the binary with stdout and stderr sent to files; returns the pid.
-pid_t spawnBinary(const std::vector<std::string>& args, const std::string& out_path,
-                  const std::string& err_path) {
-  std::vector<std::string> argv_storage{DW_BINARY};
+// Starts `program` with stdout and stderr sent to files; returns the pid.
+pid_t spawnProgram(const std::string& program, const std::vector<std::string>& args,
+                   const std::string& out_path, const std::string& err_path) {
+  std::vector<std::string> argv_storage{program};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& arg : argv_storage) {
@@ -53,8 +53,13 @@ pid_t spawnBinary(const std::vector<std::string>& args, const std::string& out_p
   pid_t pid = -1;
   int status = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  EXPECT_EQ(status, 0) << "posix_spawn " << DW_BINARY << " failed";
+  EXPECT_EQ(status, 0) << "posix_spawn " << program << " failed";
   return status == 0 ? pid : -1;
+}
+
+pid_t spawnBinary(const std::vector<std::string>& args, const std::string& out_path,
+                  const std::string& err_path) {
+  return spawnProgram(DW_BINARY, args, out_path, err_path);
 }
 
 // Waits for pid at most `limit`; returns its exit code, 128+signal, or -1 on time-out.
@@ -170,10 +175,12 @@ CommandResult runBinary(const std::vector<std::string>& args, std::chrono::secon
   return result;
 }
 
-Daemon::Daemon(const std::vector<std::string>& args) {
+Daemon::Daemon(const std::vector<std::string>& args) : Daemon(DW_BINARY, args) {}
+
+Daemon::Daemon(const std::string& program, const std::vector<std::string>& args) {
   const std::string out = writeTempFile("stdout", "");
   stderr_path_ = out.substr(0, out.rfind('/')) + "/stderr";
-  pid_ = spawnBinary(args, out, stderr_path_);
+  pid_ = spawnProgram(program, args, out, stderr_path_);
 }
 
 Daemon::~Daemon() {

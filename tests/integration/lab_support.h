@@ -44,10 +44,12 @@ struct CommandResult {
 CommandResult runBinary(const std::vector<std::string>& args,
                         std::chrono::seconds limit = std::chrono::seconds(60));
 
-// A dnssec-watch daemon started in the background; stopped with SIGTERM when destroyed.
+// A dnssec-watch daemon, or another program, started in the background; stopped with SIGTERM
+// when destroyed.
 class Daemon {
  public:
   explicit Daemon(const std::vector<std::string>& args);
+  Daemon(const std::string& program, const std::vector<std::string>& args);
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;

@@ -7,7 +7,7 @@
 # only know the lab root (a stub-zone for "."), so nothing leaves
 # loopback. See README.md next to this script for the zone table.
 #
-# Usage: lab.sh start|stop|restart|status
+# Usage: lab.sh start|stop|restart|status|set-ds ZONE right|wrong
 # Environment:
 #   LAB_DIR  state directory (default /tmp/dnssec-watch-lab)
 #   LAB_NET  first three octets of the lab addresses, must be inside
@@ -38,13 +38,15 @@ die() {
 
 usage() {
   cat >&2 <<EOF
-Usage: lab.sh start|stop|restart|status
+Usage: lab.sh start|stop|restart|status|set-ds ZONE right|wrong
   start    generate fresh keys and zones and start the lab; exits 0 at once
            if all three servers already run and answer
   stop     stop the lab servers started from LAB_DIR
   restart  stop, then start with fresh keys and zones
   status   print each server's pid and whether it answers; exits 0 if all
            three answer, 3 otherwise
+  set-ds   publish in lab. the right DS of child ZONE (e.g. good) or a DS of
+           a key that ZONE does not have, and flush the resolvers' caches
 Environment: LAB_DIR (default /tmp/dnssec-watch-lab), LAB_NET (default 127.53.0),
   DW_BINARY (dnssec-watch binary that prints the size canaries of good.lab.)
 EOF
@@ -78,7 +80,7 @@ init_addresses() {
 
 require_tools() {
   local tool missing=()
-  for tool in nsd nsd-checkconf unbound unbound-checkconf ldns-keygen \
+  for tool in nsd nsd-checkconf unbound unbound-checkconf unbound-control ldns-keygen \
     ldns-signzone ldns-key2ds dig ss ip flock realpath; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
@@ -99,6 +101,7 @@ server_addr() {
 server_conf() { echo "$LAB_DIR/$1.conf"; }
 server_pidfile() { echo "$LAB_DIR/$1.pid"; }
 server_log() { echo "$LAB_DIR/$1.log"; }
+server_control() { echo "$LAB_DIR/$1.ctl"; }
 
 # --- processes -------------------------------------------------------------
 
@@ -329,13 +332,10 @@ signature_time() {
   date -u -d "$1" +%Y%m%d%H%M%S
 }
 
-# Signs a zone file with a KSK and a ZSK. The DNSKEY records are placed in
-# the zone so that they get the lab TTL instead of ldns-signzone's default.
-# Prints the KSK base path so the caller can derive the DS.
-sign_zone() {
-  local zone=$1 source=$2 inception=$3 expiration=$4 ksk zsk
-  ksk=$(generate_key "$zone" -k)
-  zsk=$(generate_key "$zone")
+# Signs a zone file with the given KSK and ZSK. The DNSKEY records are placed
+# in the zone so that they get the lab TTL instead of ldns-signzone's default.
+sign_with_keys() {
+  local zone=$1 source=$2 inception=$3 expiration=$4 ksk=$5 zsk=$6
   {
     dnskey_record "$ksk"
     dnskey_record "$zsk"
@@ -343,6 +343,17 @@ sign_zone() {
   ldns-signzone -u -i "$inception" -e "$expiration" -o "$zone" \
     -f "$source.signed" "$source" "$ksk" "$zsk" >&2 ||
     die "ldns-signzone failed for zone '$zone'"
+}
+
+# Signs a zone file with a new KSK and ZSK and records their base paths in
+# SOURCE.keys, so that set-ds can sign the zone again with the same keys.
+# Prints the KSK base path so the caller can derive the DS.
+sign_zone() {
+  local zone=$1 source=$2 inception=$3 expiration=$4 ksk zsk
+  ksk=$(generate_key "$zone" -k)
+  zsk=$(generate_key "$zone")
+  sign_with_keys "$zone" "$source" "$inception" "$expiration" "$ksk" "$zsk"
+  echo "$ksk $zsk" >"$source.keys"
   echo "$ksk"
 }
 
@@ -388,16 +399,25 @@ build_child_zone() {
   esac
 }
 
-build_tld_zone() {
-  local child_ds=$1 name source="$LAB_DIR/zones/$TLD.zone"
+# Writes the unsigned lab. zone, with the DS records that each child's
+# zones/<child>.lab.published-ds file holds.
+write_tld_source() {
+  local source=$1 name
   {
     zone_header "$TLD."
     echo "ns A $AUTH_ADDR"
     for name in "${CHILD_ZONES[@]}"; do
       echo "$name NS ns.$TLD."
     done
-    cat -- "$child_ds"
+    for name in "${CHILD_ZONES[@]}"; do
+      cat -- "$LAB_DIR/zones/$name.$TLD.published-ds"
+    done
   } >"$source"
+}
+
+build_tld_zone() {
+  local source="$LAB_DIR/zones/$TLD.zone"
+  write_tld_source "$source"
   sign_zone "$TLD." "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION"
 }
 
@@ -432,7 +452,7 @@ EOF
 }
 
 generate_zones() {
-  local name child_ds="$LAB_DIR/zones/child-ds.records" tld_ksk root_ksk
+  local name ds_file tld_ksk root_ksk
   rm -rf -- "$LAB_DIR/keys" "$LAB_DIR/zones"
   mkdir -p -- "$LAB_DIR/keys" "$LAB_DIR/zones"
   # Inception one hour back tolerates small clock differences between
@@ -440,11 +460,14 @@ generate_zones() {
   VALID_INCEPTION=$(signature_time '-1 hour')
   VALID_EXPIRATION=$(signature_time '+30 days')
 
-  : >"$child_ds"
+  # <child>.lab.ds is the DS set that matches the child's data, and set-ds may
+  # publish another one in <child>.lab.published-ds.
   for name in "${CHILD_ZONES[@]}"; do
-    build_child_zone "$name" >>"$child_ds"
+    ds_file="$LAB_DIR/zones/$name.$TLD.ds"
+    build_child_zone "$name" >"$ds_file"
+    cp -- "$ds_file" "$LAB_DIR/zones/$name.$TLD.published-ds"
   done
-  tld_ksk=$(build_tld_zone "$child_ds")
+  tld_ksk=$(build_tld_zone)
   root_ksk=$(build_root_zone "$tld_ksk")
   write_trust_anchor "$root_ksk"
 }
@@ -523,8 +546,11 @@ server:
   # RFC 8145 key tag queries would only add noise to the lab root's traffic.
   trust-anchor-signaling: no
 $anchor_line
+# unbound-control reaches the resolver through a Unix socket in LAB_DIR, which
+# needs no certificates. set-ds uses it to flush the cache.
 remote-control:
-  control-enable: no
+  control-enable: yes
+  control-interface: "$(server_control "$name")"
 
 # Every query goes to the lab root server. A stub for "." takes the place of
 # the root hints, so Unbound never loads its built-in list of the real root
@@ -553,6 +579,75 @@ LAB_DEAD=$DEAD_ADDR
 LAB_ROOT_KEY=$LAB_DIR/root.key
 LAB_TLD=$TLD.
 EOF
+}
+
+# --- changing the DS of a running lab ---------------------------------------
+
+# Prints the DS set to publish for a child zone: "right" is the DS of the
+# child's KSK, "wrong" the DS of a KSK that the child never publishes,
+# generated once per start.
+ds_for() {
+  local zone_file="$LAB_DIR/zones/$1.$TLD" wrong_key
+  case $2 in
+    right) cat -- "$zone_file.ds" ;;
+    wrong)
+      if [[ ! -s $zone_file.wrong-ds ]]; then
+        wrong_key=$(generate_key "$1.$TLD." -k)
+        ds_record "$wrong_key" >"$zone_file.wrong-ds"
+      fi
+      cat -- "$zone_file.wrong-ds"
+      ;;
+    *) die "invalid DS choice '$2': expected right or wrong" ;;
+  esac
+}
+
+# Waits until NSD serves the DS set in FILE for a child zone.
+wait_for_ds() {
+  local name=$1 file=$2 expected served deadline
+  # Keytag and digest of each DS, in capitals as dig prints them.
+  expected=$(awk '{ print $5, toupper($8) }' "$file" | sort)
+  deadline=$((SECONDS + READY_TIMEOUT_S))
+  while ((SECONDS < deadline)); do
+    served=$(dig "@$AUTH_ADDR" -p "$DNS_PORT" +time=1 +tries=1 +norecurse +short +nosplit \
+      "$name.$TLD." DS | awk '{ print $1, toupper($4) }' | sort)
+    [[ $served == "$expected" ]] && return 0
+    sleep 0.1
+  done
+  report_failure nsd "did not serve the new DS of $name.$TLD. within ${READY_TIMEOUT_S}s"
+  return 1
+}
+
+# Publishes the right or a wrong DS for a child zone in lab.: signs lab.
+# again with its own keys, makes NSD reload its zones and flushes what both
+# resolvers cached at or below the child zone, so that the next query
+# validates against the new DS.
+set_ds() {
+  local name=$1 choice=$2 source="$LAB_DIR/zones/$TLD.zone" published ds ksk zsk resolver
+  [[ " ${CHILD_ZONES[*]} " == *" $name "* ]] ||
+    die "unknown child zone '$name': expected one of ${CHILD_ZONES[*]}"
+  lab_is_running || die "the lab in $LAB_DIR is not running; run start first"
+  # A lab started by a lab.sh without set-ds lacks these files; change nothing then.
+  [[ -r $source.keys && -r $LAB_DIR/zones/$name.$TLD.ds ]] ||
+    die "the lab in $LAB_DIR has no $source.keys or zones/$name.$TLD.ds; run restart first"
+  published="$LAB_DIR/zones/$name.$TLD.published-ds"
+  ds=$(ds_for "$name" "$choice")
+  echo "$ds" >"$published"
+
+  read -r ksk zsk <"$source.keys"
+  write_tld_source "$source"
+  sign_with_keys "$TLD." "$source" "$(signature_time '-1 hour')" "$(signature_time '+30 days')" \
+    "$ksk" "$zsk"
+  # SIGHUP makes NSD 4 reload the zone files that changed on disk.
+  kill -HUP "$(pidfile_pid nsd)"
+  wait_for_ds "$name" "$published" || return 1
+
+  for resolver in unbound-validating unbound-nonvalidating; do
+    unbound-control -c "$(server_conf "$resolver")" flush_zone "$name.$TLD." >/dev/null ||
+      die "unbound-control failed to flush $name.$TLD. on $resolver"
+    unbound-control -c "$(server_conf "$resolver")" flush_bogus >/dev/null ||
+      die "unbound-control failed to flush bogus data on $resolver"
+  done
+  log "$name.$TLD. now has the $choice DS in $TLD."
 }
 
 # --- starting and probing --------------------------------------------------
@@ -728,13 +823,22 @@ acquire_lock() {
 }
 
 main() {
-  if (($# != 1)); then
+  if (($# != 1)) && [[ ${1:-} != set-ds ]]; then
     usage
     exit 2
   fi
   validate_settings
   init_addresses
   case $1 in
+    set-ds)
+      if (($# != 3)); then
+        usage
+        exit 2
+      fi
+      require_tools
+      acquire_lock
+      set_ds "$2" "$3"
+      ;;
     start)
       require_tools
       acquire_lock
