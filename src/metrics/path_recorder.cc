@@ -69,7 +69,10 @@ PathRecorder::PathRecorder(prometheus::Registry& registry, const std::string& va
 
 PathRecorder::~PathRecorder() = default;
 
-void PathRecorder::prepare(const std::vector<ProbeTarget>& targets) {
+void PathRecorder::prepare(const Config& config, const std::vector<ProbeTarget>& targets) {
+  std::vector<uint16_t> edns_sizes{0};
+  edns_sizes.insert(edns_sizes.end(), config.path_checks.edns_sizes.begin(),
+                    config.path_checks.edns_sizes.end());
   targets_.clear();
   targets_.resize(targets.size());
   for (const ProbeTarget& target : targets) {
@@ -87,6 +90,13 @@ void PathRecorder::prepare(const std::vector<ProbeTarget>& targets) {
     handles->limit = &metrics_.reply_size_limit.Add(labels);
     handles->failing = &metrics_.reply_size_failing.Add(labels);
     handles->exceeds_path = &metrics_.reply_size_exceeds_path.Add(labels);
+    for (size_t i = 0; i < kStrippedRecordCount; ++i) {
+      handles->stripped.get(strippedRecordName(static_cast<StrippedRecord>(i)));
+    }
+    for (NegativeProof proof : {NegativeProof::Missing, NegativeProof::Invalid}) {
+      handles->negative_proofs.get(negativeProofName(proof));
+    }
+    createSweepHandles(*handles, edns_sizes);
     targets_[target.id] = std::move(handles);
   }
 }
@@ -112,19 +122,28 @@ void PathRecorder::record(const ProbeTarget& target, const PathResult& result) {
   recordNegative(handles, result.negative);
 }
 
+// Creates one set of sweep handles per step: no EDNS, then each configured size.
+void PathRecorder::createSweepHandles(Handles& handles, const std::vector<uint16_t>& edns_sizes) {
+  handles.sweep.assign(edns_sizes.size(), {});
+  handles.sweep_tcp.assign(edns_sizes.size(), {});
+  for (size_t i = 0; i < edns_sizes.size(); ++i) {
+    const Labels labels = withLabel(handles.labels, "edns_size", ednsSizeLabel(edns_sizes[i]));
+    handles.sweep[i].init(metrics_.sweep, labels, "outcome");
+    handles.sweep[i].get(sweepOutcomeName(SweepOutcome::Lost));
+    handles.sweep_tcp[i].init(metrics_.sweep_tcp, labels, "outcome");
+    handles.sweep_tcp[i].get("failed");
+  }
+  // Created at the first TCP retry, so that no time shows before one was measured.
+  handles.sweep_tcp_duration.assign(edns_sizes.size(), nullptr);
+}
+
 void PathRecorder::recordSweep(Handles& handles, const PathResult& result) {
-  // The handles follow the sweep's steps, which only change with the config.
   if (handles.sweep.size() != result.sweep.size()) {
-    handles.sweep.assign(result.sweep.size(), {});
-    handles.sweep_tcp.assign(result.sweep.size(), {});
-    handles.sweep_tcp_duration.clear();
-    for (size_t i = 0; i < result.sweep.size(); ++i) {
-      const Labels labels =
-          withLabel(handles.labels, "edns_size", ednsSizeLabel(result.sweep[i].edns_size));
-      handles.sweep[i].init(metrics_.sweep, labels, "outcome");
-      handles.sweep_tcp[i].init(metrics_.sweep_tcp, labels, "outcome");
-      handles.sweep_tcp_duration.push_back(&metrics_.sweep_tcp_duration.Add(labels));
+    std::vector<uint16_t> edns_sizes;
+    for (const SweepStep& step : result.sweep) {
+      edns_sizes.push_back(step.edns_size);
     }
+    createSweepHandles(handles, edns_sizes);
   }
   for (size_t i = 0; i < result.sweep.size(); ++i) {
     const SweepStep& step = result.sweep[i];
@@ -135,7 +154,12 @@ void PathRecorder::recordSweep(Handles& handles, const PathResult& result) {
     const bool ok = step.raw.answered() && step.raw.tcp.answer.rcode == 0;
     handles.sweep_tcp[i].get(ok ? "ok" : "failed").Increment();
     if (ok) {
-      handles.sweep_tcp_duration[i]->Set(
+      Gauge*& duration = handles.sweep_tcp_duration[i];
+      if (duration == nullptr) {
+        duration = &metrics_.sweep_tcp_duration.Add(
+            withLabel(handles.labels, "edns_size", ednsSizeLabel(step.edns_size)));
+      }
+      duration->Set(
           std::chrono::duration<double>(step.raw.tcp.latency).count());
     }
   }

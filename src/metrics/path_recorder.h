@@ -27,13 +27,15 @@ class PathRecorder {
   PathRecorder(prometheus::Registry& registry, const std::string& vantage);
   ~PathRecorder();
 
-  // Creates the handles of the path targets in `targets`, indexed by target id.
-  void prepare(const std::vector<ProbeTarget>& targets);
+  // Creates the handles of the path targets in `targets`, indexed by target id. The series
+  // that alerts divide or compare start at 0, so that rate() sees their first increase.
+  void prepare(const Config& config, const std::vector<ProbeTarget>& targets);
   void record(const ProbeTarget& target, const PathResult& result);
 
  private:
   struct Handles;
 
+  void createSweepHandles(Handles& handles, const std::vector<uint16_t>& edns_sizes);
   void recordSweep(Handles& handles, const PathResult& result);
   void recordSize(Handles& handles, const SizeSearch& size);
   void recordNegative(Handles& handles, const NegativeCheck& negative);

@@ -132,7 +132,7 @@ void Recorder::prepare(const Config& config, const std::vector<ProbeTarget>& tar
     metrics_.targets.Add({{"engine", std::string(engineName(engine))}})
         .Set(static_cast<double>(counts[static_cast<size_t>(engine)]));
   }
-  path_.prepare(targets);
+  path_.prepare(config, targets);
 }
 
 void Recorder::onProbeStarted(const ProbeTarget& target, std::chrono::milliseconds lateness) {

@@ -130,6 +130,14 @@ std::string labConfig(const Lab& lab, const std::vector<std::string>& resolvers,
       yaml << ", {name: big.good.lab, type: TXT}";
     }
     yaml << "]\n";
+    if (std::string(zone) == "good") {
+      // The canaries lab.sh adds from `dnssec-watch canaries`, so that path checks truncate,
+      // retry over TCP and search the reply size.
+      yaml << "    size_canaries: [dw-size-0496.good.lab, dw-size-0528.good.lab, "
+              "dw-size-1216.good.lab, dw-size-1248.good.lab, dw-size-1384.good.lab, "
+              "dw-size-1416.good.lab, dw-size-1484.good.lab, dw-size-1516.good.lab, "
+              "dw-size-4000.good.lab]\n";
+    }
   }
   yaml << "resolvers:\n";
   for (const std::string& resolver : resolvers) {

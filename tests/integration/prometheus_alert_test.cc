@@ -152,7 +152,7 @@ class PrometheusAlertTest : public ::testing::Test {
           std::string("vantage-") + vantage + ".yaml",
           "listen: 127.0.0.1:" + std::to_string(port) + "\nvantage: " + vantage +
               "\ntrust_anchor_files: [" + lab_.root_key +
-              "]\ninterval: 1s\ntimeout: 900ms\n"
+              "]\ninterval: 1s\ntimeout: 900ms\npath_checks: {interval: 8s}\n"
               "bogus_canary: {name: www.bogusds.lab, type: A}\n"
               "zones:\n  - name: good.lab\n    probes: [{name: www.good.lab, type: A}, "
               "{name: good.lab, type: DNSKEY}, {name: big.good.lab, type: TXT}]\n"
