@@ -195,6 +195,28 @@ TEST_F(ChainCheckTest, TtlOfADayOutlivesSignaturesOfTwelveHours) {
   EXPECT_TRUE(soa["ttl_outlives_signature"].get<bool>());
 }
 
+TEST(ChainCommandLineTest, DsOptionIsCheckedLikeConfigDs) {
+  const Lab lab = readLab();
+  const std::string path = writeTempFile(
+      "chain-ds.yaml", "trust_anchor_files: [" + lab.root_key + "]\ntimeout: 2s\n" +
+                           "zones: [{name: good.lab, probes: [{name: www.good.lab}]}]\n" +
+                           "path_checks: {enabled: false}\nresolvers: [{address: " +
+                           lab.validating + "}]\n");
+  CommandResult good = runBinary(
+      {"check", "--config", path, "--format", "json", "--ds", "good.lab " + goodDs(lab)});
+  EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
+  CommandResult wrong = runBinary(
+      {"check", "--config", path, "--format", "json", "--ds", "good.lab " + kWrongDs});
+  EXPECT_EQ(wrong.exit_code, 1);
+  const nlohmann::json report = nlohmann::json::parse(wrong.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << wrong.out;
+  EXPECT_EQ(report["chains"][0]["expected_ds"][0]["status"], "no_match");
+  CommandResult unknown = runBinary({"check", "--config", path, "--ds", "other.lab " + kWrongDs});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("--ds names zone other.lab., which"), std::string::npos)
+      << unknown.err;
+}
+
 bool isOne(double value) { return value == 1; }
 
 TEST(ChainMetricsTest, DaemonExportsTheFindings) {
