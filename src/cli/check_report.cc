@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/chain_report.h"
 #include "dns/message.h"
 #include "probe/observation.h"
 
@@ -262,6 +263,16 @@ std::optional<PathResult> CheckCollector::path(size_t target_id) const {
   return path_.at(target_id);
 }
 
+void CheckCollector::onChainResult(const ProbeTarget& target, const ChainResult& result) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  chain_.at(target.id) = result;
+}
+
+std::optional<ChainResult> CheckCollector::chain(size_t target_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return chain_.at(target_id);
+}
+
 std::optional<RawResult> CheckCollector::raw(size_t target_id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   return raw_.at(target_id);
@@ -285,6 +296,25 @@ nlohmann::json CheckReport::pathJson(const ProbeTarget& target) const {
   json["result"] = "not_run";
   json["healthy"] = false;
   return json;
+}
+
+nlohmann::json CheckReport::chainJson(const ProbeTarget& target) const {
+  nlohmann::json json{{"zone", target.zone}, {"key_resolver", target.resolver->name}};
+  if (auto result = results_.chain(target.id)) {
+    json.update(chainResultJson(*result));
+    return json;
+  }
+  json["result"] = "not_run";
+  json["healthy"] = false;
+  return json;
+}
+
+nlohmann::json CheckReport::targetJson(const ProbeTarget& target) const {
+  switch (target.engine) {
+    case Engine::Path: return pathJson(target);
+    case Engine::Chain: return chainJson(target);
+    default: return probeJson(target);
+  }
 }
 
 nlohmann::json CheckReport::probeJson(const ProbeTarget& target) const {
@@ -350,9 +380,12 @@ nlohmann::json CheckReport::toJson() const {
   }
   nlohmann::json probes = nlohmann::json::array();
   nlohmann::json paths = nlohmann::json::array();
+  nlohmann::json chains = nlohmann::json::array();
   for (const ProbeTarget& target : targets_) {
     if (target.engine == Engine::Path) {
       paths.push_back(pathJson(target));
+    } else if (target.engine == Engine::Chain) {
+      chains.push_back(chainJson(target));
     } else {
       probes.push_back(probeJson(target));
     }
@@ -361,14 +394,13 @@ nlohmann::json CheckReport::toJson() const {
           {"healthy", healthy()},
           {"resolvers", resolvers},
           {"probes", probes},
-          {"paths", paths}};
+          {"paths", paths},
+          {"chains", chains}};
 }
 
 bool CheckReport::healthy() const {
   for (const ProbeTarget& target : targets_) {
-    const nlohmann::json json =
-        target.engine == Engine::Path ? pathJson(target) : probeJson(target);
-    if (!json.value("healthy", false)) {
+    if (!targetJson(target).value("healthy", false)) {
       return false;
     }
   }
@@ -412,6 +444,7 @@ void CheckReport::printText(std::ostream& out) const {
                        detail);
   }
   printPaths(out, report["paths"]);
+  printChains(out, report["chains"]);
   out << "\n" << fmt::format("{:<16} {:<40} {}\n", "RESOLVER", "ADDRESS", "VALIDATING");
   for (const nlohmann::json& resolver : report["resolvers"]) {
     const nlohmann::json& validating = resolver["validating"];

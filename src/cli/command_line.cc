@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "dns/canary.h"
+#include "dns/ds_check.h"
 #include "dns/message.h"
 #include "version.h"
 
@@ -61,6 +62,20 @@ std::string parseZone(const std::string& text) {
   return *zone;
 }
 
+// Parses --ds "ZONE KEYTAG ALGORITHM DIGESTTYPE DIGEST" into the zone and the DS RDATA.
+std::pair<std::string, std::string> parseExpectedDs(const std::string& text) {
+  const std::string fix = "give the zone and the DS as the provider shows it, e.g. "
+                          "--ds \"example.com 12345 13 2 0123ABCD...\"";
+  const size_t blank = text.find(' ');
+  const std::optional<std::string> zone =
+      blank == std::string::npos ? std::nullopt : dns::canonicalName(text.substr(0, blank));
+  const std::string rdata = blank == std::string::npos ? "" : text.substr(blank + 1);
+  if (!zone || !dns::parseDs(rdata)) {
+    throw std::invalid_argument("--ds \"" + text + "\" is not a zone and a DS; " + fix);
+  }
+  return {*zone, rdata};
+}
+
 // Rejects options given to a command that does not use them.
 void rejectOptions(const std::string& command, const std::set<std::string>& given,
                    const std::vector<std::string>& options) {
@@ -81,10 +96,13 @@ void checkProbeCommand(const CommandLine& result, const std::set<std::string>& g
   if (result.config_path.empty()) {
     throw std::invalid_argument(result.command + " needs --config FILE");
   }
+  if (result.command == "run") {
+    rejectOptions(result.command, given, {"--ds"});
+  }
 }
 
 void checkCanariesCommand(CommandLine& result, const std::set<std::string>& given) {
-  rejectOptions(result.command, given, {"--config"});
+  rejectOptions(result.command, given, {"--config", "--ds"});
   if (given.count("--format") == 0) {
     result.format = "zone";
   } else if (result.format != "zone" && result.format != "json") {
@@ -110,6 +128,8 @@ bool parseOption(const std::vector<std::string>& args, size_t& i, CommandLine& r
     result.format = takeValue(args, i);
   } else if (arg == "--log-level") {
     result.log_level = takeValue(args, i);
+  } else if (arg == "--ds") {
+    result.expected_ds.push_back(parseExpectedDs(takeValue(args, i)));
   } else if (arg == "--zone") {
     result.zone = parseZone(takeValue(args, i));
   } else if (arg == "--algorithm") {
@@ -166,6 +186,7 @@ CommandLine parseCommandLine(const std::vector<std::string>& args) {
 
 std::string usageText() {
   return "Usage: dnssec-watch run|check --config FILE [OPTIONS]\n"
+         "       dnssec-watch check --config FILE --ds \"ZONE DS\" [OPTIONS]\n"
          "       dnssec-watch canaries --zone NAME [OPTIONS]\n"
          "\n"
          "Watches a DNSSEC rollout from the resolvers' side: sends validating and raw\n"
@@ -186,6 +207,10 @@ std::string usageText() {
          "                        zone or json for canaries (default zone).\n"
          "  --log-level LEVEL     trace, debug, info, warn, error, critical or off\n"
          "                        (default info). Logs go to stderr.\n"
+         "  --ds \"ZONE DS\"        check: a DS for a zone of the config, as the provider\n"
+         "                        shows it, checked against the zone's DNSKEY RRset before\n"
+         "                        it is published, e.g. \"example.com 12345 13 2 0123ABCD\".\n"
+         "                        Repeat for more.\n"
          "  --zone NAME           canaries: the zone that gets the records.\n"
          "  --algorithm NUMBER    canaries: DNSSEC algorithm of the zone's signatures, which\n"
          "                        sets their length: 8, 10, 13, 14, 15 or 16 (default 13).\n"

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dw {
@@ -18,6 +19,8 @@ struct CommandLine {
   std::string config_path;
   std::string format = "text";  // "zone" by default for canaries.
   std::string log_level = "info";
+  // check: DS records to check before publication, as canonical zone and DS RDATA pairs.
+  std::vector<std::pair<std::string, std::string>> expected_ds;
 
   // Options of canaries.
   std::string zone;   // Canonical: lower case with a trailing dot.

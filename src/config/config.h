@@ -29,6 +29,10 @@ struct ZoneSpec {
   // the zone's DNSKEY RRset when the zone has no canaries.
   std::optional<ProbeSpec> large_answer;
 
+  // DS records as the provider shows them ("12345 13 2 ABCD..."), checked against the zone's
+  // DNSKEY RRset before they are published.
+  std::vector<std::string> expected_ds;
+
   // Returns the question the EDNS size sweep asks.
   ProbeSpec sweepQuestion() const;
 };
@@ -40,6 +44,13 @@ struct PathCheckSettings {
   std::chrono::milliseconds interval{300'000};  // Time between two rounds.
   // EDNS UDP payload sizes of the sweep, ascending; the sweep also asks once without EDNS.
   std::vector<uint16_t> edns_sizes{512, 1232, 1400, 4096};
+};
+
+// Chain checks: per zone, a round of queries straight to the zone's authoritative servers and
+// its parent's servers.
+struct ChainCheckSettings {
+  bool enabled = true;
+  std::chrono::milliseconds interval{300'000};  // Time between two rounds.
 };
 
 // A recursive resolver that probes are sent through.
@@ -72,6 +83,7 @@ struct Config {
 
   std::optional<ProbeSpec> bogus_canary;  // A name only non-validating resolvers answer.
   PathCheckSettings path_checks;
+  ChainCheckSettings chain_checks;
   std::vector<ZoneSpec> zones;
   std::vector<ResolverSpec> resolvers;  // Inline resolvers first, then resolvers_file ones.
   std::string resolvers_file;           // As resolved against the config's directory.

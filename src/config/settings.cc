@@ -7,6 +7,7 @@
 #include "config/files.h"
 #include "config/resolvers.h"
 #include "config/values.h"
+#include "dns/ds_check.h"
 
 namespace dw::config_internal {
 
@@ -183,6 +184,10 @@ void applyPathChecks(const Setting<Config>&, const YamlValue& value, Config& con
   applySettings(value, pathCheckSettings(), config.path_checks);
 }
 
+void applyChainChecks(const Setting<Config>&, const YamlValue& value, Config& config) {
+  applySettings(value, chainCheckSettings(), config.chain_checks);
+}
+
 void applyResolvers(const Setting<Config>&, const YamlValue& value, Config& config) {
   ResolverRegistry registry(config.resolvers);
   for (const YamlValue& item : value.items()) {
@@ -238,6 +243,28 @@ void applyLargeAnswer(const Setting<ZoneSpec>&, const YamlValue& value, ZoneSpec
   ProbeSpec probe{.qname = "", .qtype = 16, .qtype_name = "TXT"};
   applySettings(value, probeSettings(), probe);
   zone.large_answer = probe;
+}
+
+void applyExpectedDs(const Setting<ZoneSpec>&, const YamlValue& value, ZoneSpec& zone) {
+  for (const YamlValue& item : value.items()) {
+    const Field ds = item.scalar();
+    if (!dns::parseDs(ds.text)) {
+      failValue(ds, "is not the RDATA of a DS record",
+                "write KEYTAG ALGORITHM DIGESTTYPE DIGEST as the provider shows it, e.g. "
+                "\"12345 13 2 0123ABCD...\"");
+    }
+    zone.expected_ds.push_back(ds.text);
+  }
+}
+
+void applyChainEnabled(const Setting<ChainCheckSettings>&, const YamlValue& value,
+                       ChainCheckSettings& chain) {
+  chain.enabled = value.boolean();
+}
+
+void applyChainInterval(const Setting<ChainCheckSettings>&, const YamlValue& value,
+                        ChainCheckSettings& chain) {
+  chain.interval = value.duration();
 }
 
 void applyPathEnabled(const Setting<PathCheckSettings>&, const YamlValue& value,
@@ -337,6 +364,9 @@ constexpr Setting<Config> kConfigSettings[] = {
      "settings of the path checks (EDNS size sweep, reply-size search, stripping and "
      "negative answers), e.g. {interval: 5m, edns_sizes: [512, 1232, 1400, 4096]}", false, 0, 0,
      applyPathChecks},
+    {"chain_checks", "map", "",
+     "settings of the chain checks at the zone's authoritative servers and its parent's "
+     "servers (serials, DS, signatures), e.g. {interval: 5m}", false, 0, 0, applyChainChecks},
     {"resolvers", "list of resolvers", "",
      "recursive resolvers that every probe is sent through, e.g. "
      "[{name: resolver1, address: 192.0.2.53}]", false, 0, 0, applyResolvers},
@@ -360,6 +390,9 @@ constexpr Setting<ZoneSpec> kZoneSettings[] = {
      "the large signed answer of the EDNS size sweep, by default the largest size canary, or "
      "the zone's DNSKEY RRset without canaries, e.g. {name: big.example.com, type: TXT}", false,
      0, 0, applyLargeAnswer},
+    {"expected_ds", "list of DS RDATA", "",
+     "DS records to check against the zone's DNSKEY RRset before they are published, as the "
+     "provider shows them, e.g. [\"12345 13 2 0123ABCD...\"]", false, 0, 0, applyExpectedDs},
 };
 
 constexpr Setting<PathCheckSettings> kPathCheckSettings[] = {
@@ -371,6 +404,13 @@ constexpr Setting<PathCheckSettings> kPathCheckSettings[] = {
     {"edns_sizes", "list of integers, bytes", "[512, 1232, 1400, 4096]",
      "EDNS UDP payload sizes of the sweep, ascending, each from 512 to 65535; the sweep also "
      "asks once without EDNS", false, 512, 65535, applyEdnsSizes},
+};
+
+constexpr Setting<ChainCheckSettings> kChainCheckSettings[] = {
+    {"enabled", "boolean", "true", "whether chain checks run, true or false", false, 0, 0,
+     applyChainEnabled},
+    {"interval", "duration", "5m", "time between two chain-check rounds of each zone, e.g. 5m",
+     false, 0, 0, applyChainInterval},
 };
 
 constexpr Setting<ProbeSpec> kProbeSettings[] = {
@@ -396,6 +436,9 @@ std::span<const Setting<Config>> configSettings() { return kConfigSettings; }
 std::span<const Setting<ZoneSpec>> zoneSettings() { return kZoneSettings; }
 std::span<const Setting<ProbeSpec>> probeSettings() { return kProbeSettings; }
 std::span<const Setting<PathCheckSettings>> pathCheckSettings() { return kPathCheckSettings; }
+std::span<const Setting<ChainCheckSettings>> chainCheckSettings() {
+  return kChainCheckSettings;
+}
 std::span<const Setting<ResolverSpec>> resolverSettings() { return kResolverSettings; }
 
 }  // namespace dw::config_internal

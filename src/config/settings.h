@@ -18,6 +18,8 @@ std::span<const Setting<ZoneSpec>> zoneSettings();
 std::span<const Setting<ProbeSpec>> probeSettings();
 // Keys of `path_checks`.
 std::span<const Setting<PathCheckSettings>> pathCheckSettings();
+// Keys of `chain_checks`.
+std::span<const Setting<ChainCheckSettings>> chainCheckSettings();
 // Keys of each item of `resolvers`.
 std::span<const Setting<ResolverSpec>> resolverSettings();
 

@@ -12,6 +12,7 @@
 #include <ldns/ldns.h>
 
 #include "dns/nsec.h"
+#include "dns/rrsets.h"
 
 namespace dw::dns {
 namespace {
@@ -169,7 +170,7 @@ bool nameIsSigned(const std::string& name, const KeyLookup& lookup, Judgement& j
 }
 
 // RFC 1982 serial comparison of 32-bit times: true when a is before b (RFC 4034 3.1.5).
-bool serialBefore(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) < 0; }
+bool serialBefore(uint32_t a, uint32_t b) { return serialDifference(a, b) < 0; }
 
 // Keeps the RRSIGs whose validity period contains `now`; reports why when none does.
 ShallowList timelySignatures(const Rrset& set, std::time_t now, Judgement& judgement,

@@ -146,3 +146,46 @@ PathMetrics::PathMetrics(prometheus::Registry& r, const std::string& v)
                            "Octets of the answers the path checks received.")) {}
 
 }  // namespace dw
+
+namespace dw {
+
+ChainMetrics::ChainMetrics(prometheus::Registry& r, const std::string& v)
+    : checks(counter(r, v, "dnssec_watch_chain_checks_total",
+                     "Chain-check rounds by result: healthy, faulty, or failed when the "
+                     "zone's servers could not be found.")),
+      auth_checks(counter(r, v, "dnssec_watch_auth_checks_total",
+                          "SOA queries to each authoritative server by result: ok, lame (an "
+                          "answer without AA or with an error rcode), timeout, unreachable, "
+                          "malformed, network_error.")),
+      auth_serial(gauge(r, v, "dnssec_watch_auth_serial",
+                        "SOA serial each authoritative server serves.")),
+      auth_signed(gauge(r, v, "dnssec_watch_auth_signed",
+                        "1 when the server's SOA comes with an RRSIG, else 0.")),
+      auth_in_sync(gauge(r, v, "dnssec_watch_auth_in_sync",
+                         "1 when every authoritative server answers with the same serial, "
+                         "signing and DNSKEY RRset, else 0.")),
+      ds_records(gauge(r, v, "dnssec_watch_ds_records",
+                       "1 for each DS a parent server serves (server=the parent server) or "
+                       "the config expects (server=config), by status: match, no_match, "
+                       "not_signing, non_sep, unexpected_algorithm, unexpected_digest.")),
+      ds_ttl(gauge(r, v, "dnssec_watch_ds_ttl_seconds",
+                   "Largest TTL of the DS RRset over the parent servers; 0 without DS.")),
+      ds_consistent(gauge(r, v, "dnssec_watch_ds_consistent",
+                          "1 when every parent server answers with the same DS RRset, else "
+                          "0.")),
+      cds_agreement(gauge(r, v, "dnssec_watch_cds_state",
+                          "1 for how the child's CDS and CDNSKEY relate to the DS: none, "
+                          "agrees, disagrees, delete.")),
+      rrsig_expiry(gauge(r, v, "dnssec_watch_rrsig_expiry_seconds",
+                         "Seconds until the RRset's RRSIG expires by the local clock, the "
+                         "minimum over authoritative servers; negative once expired.")),
+      rrsig_inception_age(gauge(r, v, "dnssec_watch_rrsig_inception_age_seconds",
+                                "Seconds since the RRSIG's inception by the local clock, the "
+                                "minimum over servers; negative while not valid yet.")),
+      rrsig_ttl_outlives(gauge(r, v, "dnssec_watch_rrsig_ttl_outlives_signature",
+                               "1 when on some server the RRSIG expires before the RRset's "
+                               "TTL runs out, else 0.")),
+      queries(counter(r, v, "dnssec_watch_chain_queries_total",
+                      "DNS queries the chain checks sent.")) {}
+
+}  // namespace dw

@@ -74,6 +74,28 @@ struct PathMetrics {
   prometheus::Family<prometheus::Counter>& answer_bytes;
 };
 
+// Metric families of the chain checks, with the constant label vantage. `server` is the IP
+// address of an authoritative server of the zone, or for the DS of a parent server.
+struct ChainMetrics {
+  ChainMetrics(prometheus::Registry& registry, const std::string& vantage);
+
+  prometheus::Family<prometheus::Counter>& checks;        // zone, result
+  prometheus::Family<prometheus::Counter>& auth_checks;   // zone, server, result
+  prometheus::Family<prometheus::Gauge>& auth_serial;     // zone, server
+  prometheus::Family<prometheus::Gauge>& auth_signed;     // zone, server
+  prometheus::Family<prometheus::Gauge>& auth_in_sync;    // zone
+  // zone, server, key_tag, algorithm, digest_type, status
+  prometheus::Family<prometheus::Gauge>& ds_records;
+  prometheus::Family<prometheus::Gauge>& ds_ttl;          // zone
+  prometheus::Family<prometheus::Gauge>& ds_consistent;   // zone
+  prometheus::Family<prometheus::Gauge>& cds_agreement;   // zone, state, one-hot
+  // zone, qname, qtype
+  prometheus::Family<prometheus::Gauge>& rrsig_expiry;
+  prometheus::Family<prometheus::Gauge>& rrsig_inception_age;
+  prometheus::Family<prometheus::Gauge>& rrsig_ttl_outlives;
+  prometheus::Family<prometheus::Counter>& queries;
+};
+
 // Bucket bounds of dnssec_watch_probe_duration_seconds, in seconds.
 const prometheus::Histogram::BucketBoundaries& probeDurationBuckets();
 

@@ -48,8 +48,10 @@ struct Recorder::ResolverHandles {
 };
 
 Recorder::Recorder(prometheus::Registry& registry, const std::string& vantage)
-    : metrics_(registry, vantage), path_(registry, vantage), log_(logger("probe")) {
-  for (Engine engine : {Engine::Raw, Engine::Validating, Engine::Path}) {
+    : metrics_(registry, vantage), path_(registry, vantage),
+      chain_(registry, vantage),
+      log_(logger("probe")) {
+  for (Engine engine : {Engine::Raw, Engine::Validating, Engine::Path, Engine::Chain}) {
     const Labels labels{{"engine", std::string(engineName(engine))}};
     const auto index = static_cast<size_t>(engine);
     in_flight_[index] = &metrics_.probes_in_flight.Add(labels);
@@ -88,8 +90,8 @@ void Recorder::prepare(const Config& config, const std::vector<ProbeTarget>& tar
     handles.duration = &metrics_.probe_duration.Add(
         {{"resolver", resolver}, {"engine", engine}}, probeDurationBuckets());
     handles.last_time = &metrics_.last_probe_time.Add({{"resolver", resolver}, {"engine", engine}});
-    if (target.engine == Engine::Path) {
-      continue;  // PathRecorder keeps the rest.
+    if (target.engine == Engine::Path || target.engine == Engine::Chain) {
+      continue;  // PathRecorder and ChainRecorder keep the rest.
     }
     if (target.canary) {
       handles.result.init(metrics_.canary_probes, {{"resolver", resolver}}, "result");
@@ -128,11 +130,12 @@ void Recorder::prepare(const Config& config, const std::vector<ProbeTarget>& tar
     handles.size_udp = &metrics_.answer_size.Add(withLabel(probe_labels, "transport", "udp"));
     handles.size_tcp = &metrics_.answer_size.Add(withLabel(probe_labels, "transport", "tcp"));
   }
-  for (Engine engine : {Engine::Raw, Engine::Validating, Engine::Path}) {
+  for (Engine engine : {Engine::Raw, Engine::Validating, Engine::Path, Engine::Chain}) {
     metrics_.targets.Add({{"engine", std::string(engineName(engine))}})
         .Set(static_cast<double>(counts[static_cast<size_t>(engine)]));
   }
   path_.prepare(config, targets);
+  chain_.prepare(targets);
 }
 
 void Recorder::onProbeStarted(const ProbeTarget& target, std::chrono::milliseconds lateness) {
@@ -280,6 +283,14 @@ void Recorder::onPathResult(const ProbeTarget& target, const PathResult& result)
   handles.last_time->Set(nowSeconds());
   handles.duration->Observe(std::chrono::duration<double>(result.duration).count());
   path_.record(target, result);
+}
+
+void Recorder::onChainResult(const ProbeTarget& target, const ChainResult& result) {
+  in_flight_[static_cast<size_t>(Engine::Chain)]->Decrement();
+  TargetHandles& handles = *targets_[target.id];
+  handles.last_time->Set(nowSeconds());
+  handles.duration->Observe(std::chrono::duration<double>(result.duration).count());
+  chain_.record(target, result);
 }
 
 void Recorder::updateValidating(const ProbeTarget& target, std::optional<bool> validating) {

@@ -15,6 +15,7 @@
 #include <prometheus/registry.h>
 
 #include "config/config.h"
+#include "metrics/chain_recorder.h"
 #include "metrics/metrics.h"
 #include "metrics/path_recorder.h"
 #include "probe/hysteresis.h"
@@ -44,6 +45,7 @@ class Recorder : public ResultSink {
   void onRawResult(const ProbeTarget& target, const RawResult& result) override;
   void onValidationResult(const ProbeTarget& target, const ValidationResult& result) override;
   void onPathResult(const ProbeTarget& target, const PathResult& result) override;
+  void onChainResult(const ProbeTarget& target, const ChainResult& result) override;
 
   Metrics& metrics() { return metrics_; }
 
@@ -65,6 +67,7 @@ class Recorder : public ResultSink {
 
   Metrics metrics_;
   PathRecorder path_;
+  ChainRecorder chain_;
   std::shared_ptr<spdlog::logger> log_;
   std::vector<std::unique_ptr<TargetHandles>> targets_;
   std::vector<std::unique_ptr<ResolverHandles>> resolvers_;  // By resolver index.

@@ -71,6 +71,7 @@ void RawEngine::send(Probe* probe, Step step) {
   options.checking_disabled = step == Step::CdRecheck || probe->options.checking_disabled;
   options.edns_buffer_size = probe->options.edns_buffer_size.value_or(settings_.edns_buffer_size);
   options.dnssec_ok = options.edns_buffer_size != 0;
+  options.recursion_desired = probe->options.recursion_desired;
   options.id = takeQueryId();
   probe->query_id = options.id;
   std::vector<uint8_t> query = dns::buildQuery(probe->question.qname, probe->question.qtype,

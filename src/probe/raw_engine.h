@@ -32,6 +32,8 @@ struct RawProbeOptions {
   // Asks over TCP only, into RawResult::tcp, for the full answer whatever its size.
   bool tcp_only = false;
   bool recheck_servfail = true;  // Ask a SERVFAIL again with CD=1.
+  // RD: false for queries to authoritative servers, which must answer from their own data.
+  bool recursion_desired = true;
 };
 
 // Sends raw probes: DO set, CD clear, the configured EDNS size. Truncated answers are kept

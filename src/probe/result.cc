@@ -14,6 +14,7 @@ std::string_view engineName(Engine engine) {
     case Engine::Raw: return "raw";
     case Engine::Validating: return "validating";
     case Engine::Path: return "path";
+    case Engine::Chain: return "chain";
   }
   return "raw";
 }

@@ -14,9 +14,10 @@
 
 namespace dw {
 
-// How a target is probed: raw queries, validating queries, or rounds of path checks.
-enum class Engine { Raw, Validating, Path };
-inline constexpr size_t kEngineCount = 3;
+// How a target is probed: raw queries, validating queries, rounds of path checks, or rounds
+// of chain checks at the zone's authoritative and parent servers.
+enum class Engine { Raw, Validating, Path, Chain };
+inline constexpr size_t kEngineCount = 4;
 std::string_view engineName(Engine engine);
 
 // Outcome of one DNS exchange, before its content is judged.

@@ -29,6 +29,16 @@ void spreadOffsets(std::vector<ProbeTarget>& targets, size_t first, size_t last,
   }
 }
 
+// The resolver that chain checks ask for the servers' names and addresses.
+size_t keyResolverIndex(const Config& config) {
+  for (size_t r = 0; r < config.resolvers.size(); ++r) {
+    if (config.resolvers[r].name == config.key_resolver) {
+      return r;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::vector<ProbeTarget> buildTargets(const Config& config) {
@@ -63,8 +73,18 @@ std::vector<ProbeTarget> buildTargets(const Config& config) {
       }
     }
   }
+  const size_t path_end = targets.size();
+  if (config.chain_checks.enabled && !config.resolvers.empty()) {
+    const size_t key = keyResolverIndex(config);
+    for (const ZoneSpec& zone : config.zones) {
+      addTarget(targets, config, key, zone.name, ProbeSpec{zone.name, 6, "SOA"}, Engine::Chain);
+      targets.back().zone_spec = &zone;
+      targets.back().interval = config.chain_checks.interval;
+    }
+  }
   spreadOffsets(targets, 0, probe_count, config.interval);
-  spreadOffsets(targets, probe_count, targets.size(), config.path_checks.interval);
+  spreadOffsets(targets, probe_count, path_end, config.path_checks.interval);
+  spreadOffsets(targets, path_end, targets.size(), config.chain_checks.interval);
   return targets;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // A probe target: one question, through one resolver, by one engine, at a fixed offset in
-// the interval; or one zone's path checks through one resolver. The prober builds them from
+// the interval; one zone's path checks through one resolver; or one zone's chain checks,
+// whose servers are found through the key resolver. The prober builds them from
 // the config; workers run them.
 #pragma once
 
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "probe/chain_result.h"
 #include "probe/path_result.h"
 #include "probe/result.h"
 
@@ -26,7 +28,7 @@ struct ProbeTarget {
   // A validating target beyond validating_resolvers_max: verified locally with ldns against
   // keys from the key resolver, instead of by a libunbound context of its own.
   bool local_validation = false;
-  const ZoneSpec* zone_spec = nullptr;  // The zone of a path-check target.
+  const ZoneSpec* zone_spec = nullptr;  // The zone of a path-check or chain-check target.
   std::chrono::milliseconds interval{60'000};  // Time between two runs.
   std::chrono::milliseconds offset{0};         // Start time within each interval.
 };
@@ -34,7 +36,8 @@ struct ProbeTarget {
 // Builds the targets for `config`: every zone probe through every resolver with the raw
 // engine and with the validating engine (local validation beyond validating_resolvers_max),
 // the bogus canary through every resolver with the raw engine, and unless disabled the path
-// checks of every zone through every resolver. Offsets spread the targets evenly over their
+// checks of every zone through every resolver, and unless disabled the chain checks of every
+// zone, under the key resolver. Offsets spread the targets evenly over their
 // interval, interleaved so that one resolver's probes do not start together.
 std::vector<ProbeTarget> buildTargets(const Config& config);
 
@@ -49,6 +52,7 @@ class ResultSink {
   virtual void onRawResult(const ProbeTarget& target, const RawResult& result) = 0;
   virtual void onValidationResult(const ProbeTarget& target, const ValidationResult& result) = 0;
   virtual void onPathResult(const ProbeTarget& target, const PathResult& result) = 0;
+  virtual void onChainResult(const ProbeTarget& target, const ChainResult& result) = 0;
 };
 
 }  // namespace dw

@@ -6,6 +6,7 @@
 #include <event2/event.h>
 #include <spdlog/spdlog.h>
 
+#include "probe/chain_checker.h"
 #include "probe/key_cache.h"
 #include "probe/local_validating_engine.h"
 #include "probe/path_checker.h"
@@ -63,6 +64,7 @@ Worker::Worker(const Config& config, std::vector<const ProbeTarget*> targets, Re
   local_ = std::make_unique<LocalValidatingEngine>(*raw_, *keys_);
   path_ = std::make_unique<PathChecker>(*raw_, *keys_,
                                         PathChecker::Settings{config.path_checks.edns_sizes});
+  chain_ = std::make_unique<ChainChecker>(*raw_, key_settings.key_resolver);
 }
 
 Worker::~Worker() {
@@ -70,6 +72,7 @@ Worker::~Worker() {
   join();
   // Engines first: their destructors free events that belong to the base. The local engine
   // and the path checker only borrow the raw engine and the key cache.
+  chain_.reset();
   path_.reset();
   local_.reset();
   raw_.reset();
@@ -153,6 +156,13 @@ void Worker::launch(Slot& slot, Clock::time_point now) {
                    sink_.onPathResult(*slot_ptr->target, result);
                    complete(*slot_ptr);
                  });
+    return;
+  }
+  if (target.engine == Engine::Chain) {
+    chain_->check(*target.zone_spec, [this, slot_ptr](ChainResult result) {
+      sink_.onChainResult(*slot_ptr->target, result);
+      complete(*slot_ptr);
+    });
     return;
   }
   if (target.engine == Engine::Raw) {

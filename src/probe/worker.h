@@ -16,6 +16,7 @@ struct event_base;
 
 namespace dw {
 
+class ChainChecker;
 class KeyCache;
 class LocalValidatingEngine;
 class PathChecker;
@@ -68,6 +69,7 @@ class Worker {
   std::unique_ptr<KeyCache> keys_;
   std::unique_ptr<LocalValidatingEngine> local_;
   std::unique_ptr<PathChecker> path_;
+  std::unique_ptr<ChainChecker> chain_;
   std::thread thread_;
 };
 

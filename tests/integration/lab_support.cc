@@ -107,6 +107,7 @@ Lab readLab() {
     std::string key = line.substr(0, equals);
     std::string value = line.substr(equals + 1);
     if (key == "LAB_AUTH") lab.auth = value;
+    if (key == "LAB_AUTH2") lab.auth2 = value;
     if (key == "LAB_VALIDATING") lab.validating = value;
     if (key == "LAB_NONVALIDATING") lab.nonvalidating = value;
     if (key == "LAB_DEAD") lab.dead = value;

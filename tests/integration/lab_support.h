@@ -17,6 +17,7 @@ namespace dw::test {
 struct Lab {
   std::string dir;
   std::string auth;           // Address of nsd, authoritative for every lab zone.
+  std::string auth2;          // Address of the second nsd: lab. and halfsigned.lab.
   std::string validating;     // Address of the validating unbound.
   std::string nonvalidating;  // Address of the unbound with validation off.
   std::string dead;           // An address where nothing listens.

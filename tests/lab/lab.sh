@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# Starts, stops and reports on the local DNSSEC lab: one NSD authoritative
-# server for a private root "." and TLD "lab.", one validating and one
+# Starts, stops and reports on the local DNSSEC lab: two NSD authoritative
+# servers for a private root "." and TLD "lab.", one validating and one
 # non-validating Unbound resolver, all on loopback addresses. The resolvers
 # only know the lab root (a stub-zone for "."), so nothing leaves
 # loopback. See README.md next to this script for the zone table.
@@ -24,8 +24,13 @@ DW_BINARY=${DW_BINARY:-}
 readonly TLD=lab
 readonly TTL=300
 # Child zones of lab. The function zone_kind maps each one to how it is signed.
-readonly CHILD_ZONES=(good unsigned nods bogusds expired)
-readonly SERVERS=(nsd unbound-validating unbound-nonvalidating)
+readonly CHILD_ZONES=(good unsigned nods bogusds expired partialds halfsigned staleds zskds future
+  longttl)
+# Child zones that the second NSD serves as well (see zone_kind).
+readonly SECOND_SERVER_ZONES=(halfsigned)
+readonly SERVERS=(nsd nsd2 unbound-validating unbound-nonvalidating)
+# TTL of longttl.lab., above the usual advice of one hour for a zone about to be signed.
+readonly LONG_TTL=86400
 readonly READY_TIMEOUT_S=10
 readonly STOP_TIMEOUT_S=5
 readonly DNS_PORT=53
@@ -40,11 +45,11 @@ usage() {
   cat >&2 <<EOF
 Usage: lab.sh start|stop|restart|status|set-ds ZONE right|wrong
   start    generate fresh keys and zones and start the lab; exits 0 at once
-           if all three servers already run and answer
+           if all four servers already run and answer
   stop     stop the lab servers started from LAB_DIR
   restart  stop, then start with fresh keys and zones
   status   print each server's pid and whether it answers; exits 0 if all
-           three answer, 3 otherwise
+           four answer, 3 otherwise
   set-ds   publish in lab. the right DS of child ZONE (e.g. good) or a DS of
            a key that ZONE does not have, and flush the resolvers' caches
 Environment: LAB_DIR (default /tmp/dnssec-watch-lab), LAB_NET (default 127.53.0),
@@ -73,6 +78,7 @@ validate_settings() {
 
 init_addresses() {
   AUTH_ADDR=$LAB_NET.1
+  AUTH2_ADDR=$LAB_NET.4
   VALIDATING_ADDR=$LAB_NET.2
   NONVALIDATING_ADDR=$LAB_NET.3
   DEAD_ADDR=$LAB_NET.9
@@ -92,6 +98,7 @@ require_tools() {
 server_addr() {
   case $1 in
     nsd) echo "$AUTH_ADDR" ;;
+    nsd2) echo "$AUTH2_ADDR" ;;
     unbound-validating) echo "$VALIDATING_ADDR" ;;
     unbound-nonvalidating) echo "$NONVALIDATING_ADDR" ;;
     *) die "unknown server '$1'" ;;
@@ -266,9 +273,10 @@ dnskey_record() {
   sed 's/;.*$//' "$1.key" | awk -v ttl="$TTL" '{ print $1, ttl, "IN", $3, $4, $5, $6, $7 }'
 }
 
-# Prints the SHA-256 (digest type 2) DS record for a key.
+# Prints the SHA-256 (digest type 2) DS record for a key, with or without the
+# SEP flag (-f).
 ds_record() {
-  ldns-key2ds -n -2 "$1.key" | awk -v ttl="$TTL" '{ print $1, ttl, "IN", $4, $5, $6, $7, $8 }'
+  ldns-key2ds -n -f -2 "$1.key" | awk -v ttl="$TTL" '{ print $1, ttl, "IN", $4, $5, $6, $7, $8 }'
 }
 
 # How each child zone differs: signed or not, DS in lab. or not, signatures
@@ -280,19 +288,40 @@ zone_kind() {
     nods) echo signed-without-ds ;;
     bogusds) echo ds-mismatch ;;
     expired) echo expired-signatures ;;
+    partialds) echo ds-at-one-parent-server ;;
+    halfsigned) echo unsigned-at-second-server ;;
+    staleds) echo ds-for-old-key ;;
+    zskds) echo ds-for-zsk ;;
+    future) echo future-signatures ;;
+    longttl) echo ttl-outlives-signatures ;;
     *) die "no zone kind for '$1'" ;;
   esac
 }
 
-# Prints the SOA and NS records shared by every lab zone. The serial is the
-# current time because each start publishes new keys.
+# Prints the SOA and NS records shared by every lab zone: zone_header ZONE
+# [SERIAL [TTL]]. The serial is by default SERIAL, the start time, because each
+# start publishes new keys. Zones that the second NSD serves too list it in NS.
 zone_header() {
+  local zone=$1 serial=${2:-$SERIAL} ttl=${3:-$TTL}
   cat <<EOF
-\$ORIGIN $1
-\$TTL $TTL
-@ SOA ns.$TLD. hostmaster.$TLD. $(date +%s) 3600 600 86400 $TTL
+\$ORIGIN $zone
+\$TTL $ttl
+@ SOA ns.$TLD. hostmaster.$TLD. $serial 3600 600 86400 $ttl
 @ NS ns.$TLD.
 EOF
+  if on_second_server "$zone"; then
+    echo "@ NS ns2.$TLD."
+  fi
+}
+
+# Succeeds for lab. and the child zones in SECOND_SERVER_ZONES.
+on_second_server() {
+  local name
+  [[ $1 == "$TLD." ]] && return 0
+  for name in "${SECOND_SERVER_ZONES[@]}"; do
+    [[ $1 == "$name.$TLD." ]] && return 0
+  done
+  return 1
 }
 
 # Prints the child zone data: "www" A/AAAA, a short "txt" TXT and a "big"
@@ -332,8 +361,9 @@ signature_time() {
   date -u -d "$1" +%Y%m%d%H%M%S
 }
 
-# Signs a zone file with the given KSK and ZSK. The DNSKEY records are placed
-# in the zone so that they get the lab TTL instead of ldns-signzone's default.
+# Signs a zone file with the given KSK and ZSK base paths. ldns-signzone signs
+# the DNSKEY RRset with the KSK only. The DNSKEY records are placed in the zone
+# so that they get the lab TTL instead of ldns-signzone's default.
 sign_with_keys() {
   local zone=$1 source=$2 inception=$3 expiration=$4 ksk=$5 zsk=$6
   {
@@ -357,6 +387,18 @@ sign_zone() {
   echo "$ksk"
 }
 
+# Prints the base path of the ZSK (flags 256) of a zone signed by sign_zone.
+zsk_of() {
+  local key
+  for key in "$LAB_DIR/keys/K$1+"*.key; do
+    if [[ $(sed 's/;.*$//' "$key" | awk '{ print $4 }') == 256 ]]; then
+      echo "${key%.key}"
+      return 0
+    fi
+  done
+  die "no ZSK found for zone '$1'"
+}
+
 # Writes LAB_DIR/zones/<child>.lab.zone[.signed] for one child zone and
 # prints the DS records that lab. must publish for it (possibly none).
 build_child_zone() {
@@ -364,7 +406,11 @@ build_child_zone() {
   source="$LAB_DIR/zones/$name.$TLD.zone"
   kind=$(zone_kind "$name")
   {
-    zone_header "$zone"
+    if [[ $kind == ttl-outlives-signatures ]]; then
+      zone_header "$zone" "$SERIAL" "$LONG_TTL"
+    else
+      zone_header "$zone"
+    fi
     child_zone_records "$zone"
     if [[ $name == good ]]; then
       canary_records "$zone"
@@ -396,29 +442,85 @@ build_child_zone() {
       ksk=$(sign_zone "$zone" "$source" "$(signature_time '-30 days')" "$(signature_time '-10 days')")
       ds_record "$ksk"
       ;;
+    ds-at-one-parent-server)
+      # Only the first NSD's copy of lab. gets this DS: see build_tld_zone.
+      ksk=$(sign_zone "$zone" "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION")
+      ds_record "$ksk" >"$LAB_DIR/zones/partial-ds.records"
+      ;;
+    unsigned-at-second-server)
+      # The second NSD still serves the zone unsigned, with the serial before.
+      {
+        zone_header "$zone" "$((SERIAL - 1))"
+        child_zone_records "$zone"
+      } >"$source.unsigned"
+      sign_zone "$zone" "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION" >/dev/null
+      ;;
+    ds-for-old-key)
+      # The DS of the KSK, and the DS of a KSK the zone no longer publishes.
+      ksk=$(sign_zone "$zone" "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION")
+      ds_record "$ksk"
+      throwaway=$(generate_key "$zone" -k)
+      ds_record "$throwaway"
+      ;;
+    ds-for-zsk)
+      # The DS names the ZSK, which lacks the SEP flag and does not sign the DNSKEY RRset.
+      sign_zone "$zone" "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION" >/dev/null
+      ds_record "$(zsk_of "$zone")"
+      ;;
+    future-signatures)
+      ksk=$(sign_zone "$zone" "$source" "$(signature_time '+10 days')" "$(signature_time '+40 days')")
+      ds_record "$ksk"
+      ;;
+    ttl-outlives-signatures)
+      # Signatures that expire in 12 hours under a TTL of one day.
+      ksk=$(sign_zone "$zone" "$source" "$VALID_INCEPTION" "$(signature_time '+12 hours')")
+      ds_record "$ksk"
+      ;;
   esac
 }
 
-# Writes the unsigned lab. zone, with the DS records that each child's
-# zones/<child>.lab.published-ds file holds.
-write_tld_source() {
-  local source=$1 name
-  {
-    zone_header "$TLD."
-    echo "ns A $AUTH_ADDR"
-    for name in "${CHILD_ZONES[@]}"; do
-      echo "$name NS ns.$TLD."
-    done
-    for name in "${CHILD_ZONES[@]}"; do
-      cat -- "$LAB_DIR/zones/$name.$TLD.published-ds"
-    done
-  } >"$source"
+# Prints the records of lab. for one of its two servers:
+# tld_records SERIAL WITH_PARTIAL_DS. The DS records are those that each
+# child's zones/<child>.lab.published-ds file holds.
+tld_records() {
+  local serial=$1 partial=$2 name
+  zone_header "$TLD." "$serial"
+  echo "ns A $AUTH_ADDR"
+  echo "ns2 A $AUTH2_ADDR"
+  for name in "${CHILD_ZONES[@]}"; do
+    echo "$name NS ns.$TLD."
+    if on_second_server "$name.$TLD."; then
+      echo "$name NS ns2.$TLD."
+    fi
+  done
+  for name in "${CHILD_ZONES[@]}"; do
+    cat -- "$LAB_DIR/zones/$name.$TLD.published-ds"
+  done
+  if ((partial)); then
+    cat -- "$LAB_DIR/zones/partial-ds.records"
+  fi
 }
 
+# Writes and signs lab. for the first NSD and, with the same keys, the second
+# NSD's copy: one serial older and without the DS of partialds.lab.
+# sign_tld_zones KSK ZSK SERIAL
+sign_tld_zones() {
+  local ksk=$1 zsk=$2 serial=$3 source="$LAB_DIR/zones/$TLD.zone"
+  tld_records "$serial" 1 >"$source"
+  sign_with_keys "$TLD." "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION" "$ksk" "$zsk"
+  tld_records "$((serial - 1))" 0 >"$source.second"
+  sign_with_keys "$TLD." "$source.second" "$VALID_INCEPTION" "$VALID_EXPIRATION" "$ksk" "$zsk"
+}
+
+# Creates the keys of lab., records them in zones/lab.zone.keys for set-ds,
+# signs both copies and prints the KSK base path.
 build_tld_zone() {
-  local source="$LAB_DIR/zones/$TLD.zone"
-  write_tld_source "$source"
-  sign_zone "$TLD." "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION"
+  local ksk zsk
+  ksk=$(generate_key "$TLD." -k)
+  zsk=$(generate_key "$TLD.")
+  echo "$ksk $zsk" >"$LAB_DIR/zones/$TLD.zone.keys"
+  sign_tld_zones "$ksk" "$zsk" "$SERIAL"
+  echo "$ksk"
 }
 
 # The root zone delegates lab. to ns.lab. with glue. Its KSK is the lab trust
@@ -428,7 +530,9 @@ build_root_zone() {
   {
     zone_header "."
     echo "$TLD. NS ns.$TLD."
+    echo "$TLD. NS ns2.$TLD."
     echo "ns.$TLD. A $AUTH_ADDR"
+    echo "ns2.$TLD. A $AUTH2_ADDR"
     ds_record "$tld_ksk"
   } >"$source"
   sign_zone "." "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION"
@@ -459,6 +563,7 @@ generate_zones() {
   # signing and validating. 30 days of validity outlasts any test run.
   VALID_INCEPTION=$(signature_time '-1 hour')
   VALID_EXPIRATION=$(signature_time '+30 days')
+  SERIAL=$(date +%s)
 
   # <child>.lab.ds is the DS set that matches the child's data, and set-ds may
   # publish another one in <child>.lab.published-ds.
@@ -474,13 +579,16 @@ generate_zones() {
 
 # --- server configs --------------------------------------------------------
 
+# Writes the config of the first NSD (nsd), which serves every zone, or of the
+# second (nsd2), which serves lab. and SECOND_SERVER_ZONES from their second
+# copies.
 write_nsd_conf() {
-  local name
+  local server=$1 name
   {
     cat <<EOF
 # Generated by lab.sh and overwritten on every start.
 server:
-  ip-address: $AUTH_ADDR
+  ip-address: $(server_addr "$server")
   port: $DNS_PORT
   do-ip6: no
   server-count: 1
@@ -489,29 +597,33 @@ server:
   chroot: ""
   zonesdir: "$LAB_DIR/zones"
   database: ""
-  zonelistfile: "$LAB_DIR/nsd.zonelist"
-  xfrdfile: "$LAB_DIR/nsd.xfrd.state"
-  xfrdir: "$LAB_DIR/nsd.xfr"
-  cookie-secret-file: "$LAB_DIR/nsd.cookiesecrets.txt"
-  pidfile: "$(server_pidfile nsd)"
-  logfile: "$(server_log nsd)"
+  zonelistfile: "$LAB_DIR/$server.zonelist"
+  xfrdfile: "$LAB_DIR/$server.xfrd.state"
+  xfrdir: "$LAB_DIR/$server.xfr"
+  cookie-secret-file: "$LAB_DIR/$server.cookiesecrets.txt"
+  pidfile: "$(server_pidfile "$server")"
+  logfile: "$(server_log "$server")"
   verbosity: 1
   # No NS RRset in the authority section of answers, so that the size of an
   # answer is what "dnssec-watch canaries" computes for the size canaries.
   minimal-responses: yes
 remote-control:
   control-enable: no
-zone:
-  name: "."
-  zonefile: "root.zone.signed"
-zone:
-  name: "$TLD."
-  zonefile: "$TLD.zone.signed"
 EOF
-    for name in "${CHILD_ZONES[@]}"; do
-      printf 'zone:\n  name: "%s"\n  zonefile: "%s"\n' "$name.$TLD." "$name.$TLD.zone.signed"
-    done
-  } >"$(server_conf nsd)"
+    if [[ $server == nsd2 ]]; then
+      printf 'zone:\n  name: "%s"\n  zonefile: "%s"\n' "$TLD." "$TLD.zone.second.signed"
+      for name in "${SECOND_SERVER_ZONES[@]}"; do
+        printf 'zone:\n  name: "%s"\n  zonefile: "%s"\n' "$name.$TLD." \
+          "$name.$TLD.zone.unsigned"
+      done
+    else
+      printf 'zone:\n  name: "."\n  zonefile: "root.zone.signed"\n'
+      printf 'zone:\n  name: "%s"\n  zonefile: "%s"\n' "$TLD." "$TLD.zone.signed"
+      for name in "${CHILD_ZONES[@]}"; do
+        printf 'zone:\n  name: "%s"\n  zonefile: "%s"\n' "$name.$TLD." "$name.$TLD.zone.signed"
+      done
+    fi
+  } >"$(server_conf "$server")"
 }
 
 # Writes an Unbound config. Passing "-c" on the command line keeps
@@ -562,7 +674,8 @@ EOF
 }
 
 write_configs() {
-  write_nsd_conf
+  write_nsd_conf nsd
+  write_nsd_conf nsd2
   write_unbound_conf unbound-validating "validator iterator" \
     "  trust-anchor-file: \"$LAB_DIR/root.key\""
   write_unbound_conf unbound-nonvalidating "iterator" \
@@ -573,6 +686,7 @@ write_env_file() {
   cat >"$LAB_DIR/lab.env" <<EOF
 LAB_DIR=$LAB_DIR
 LAB_AUTH=$AUTH_ADDR
+LAB_AUTH2=$AUTH2_ADDR
 LAB_VALIDATING=$VALIDATING_ADDR
 LAB_NONVALIDATING=$NONVALIDATING_ADDR
 LAB_DEAD=$DEAD_ADDR
@@ -603,17 +717,17 @@ ds_for() {
 
 # Waits until NSD serves the DS set in FILE for a child zone.
 wait_for_ds() {
-  local name=$1 file=$2 expected served deadline
+  local name=$1 file=$2 server=$3 expected served deadline
   # Keytag and digest of each DS, in capitals as dig prints them.
   expected=$(awk '{ print $5, toupper($8) }' "$file" | sort)
   deadline=$((SECONDS + READY_TIMEOUT_S))
   while ((SECONDS < deadline)); do
-    served=$(dig "@$AUTH_ADDR" -p "$DNS_PORT" +time=1 +tries=1 +norecurse +short +nosplit \
+    served=$(dig "@$server" -p "$DNS_PORT" +time=1 +tries=1 +norecurse +short +nosplit \
       "$name.$TLD." DS | awk '{ print $1, toupper($4) }' | sort)
     [[ $served == "$expected" ]] && return 0
     sleep 0.1
   done
-  report_failure nsd "did not serve the new DS of $name.$TLD. within ${READY_TIMEOUT_S}s"
+  report_failure nsd "$server did not serve the new DS of $name.$TLD. within ${READY_TIMEOUT_S}s"
   return 1
 }
 
@@ -634,12 +748,15 @@ set_ds() {
   echo "$ds" >"$published"
 
   read -r ksk zsk <"$source.keys"
-  write_tld_source "$source"
-  sign_with_keys "$TLD." "$source" "$(signature_time '-1 hour')" "$(signature_time '+30 days')" \
-    "$ksk" "$zsk"
+  VALID_INCEPTION=$(signature_time '-1 hour')
+  VALID_EXPIRATION=$(signature_time '+30 days')
+  # One more than the clock, so that the serial rises above the start's even within a second.
+  SERIAL=$(($(date +%s) + 1))
+  sign_tld_zones "$ksk" "$zsk" "$SERIAL"
   # SIGHUP makes NSD 4 reload the zone files that changed on disk.
-  kill -HUP "$(pidfile_pid nsd)"
-  wait_for_ds "$name" "$published" || return 1
+  kill -HUP "$(pidfile_pid nsd)" "$(pidfile_pid nsd2)"
+  wait_for_ds "$name" "$published" "$AUTH_ADDR" || return 1
+  wait_for_ds "$name" "$published" "$AUTH2_ADDR" || return 1
 
   for resolver in unbound-validating unbound-nonvalidating; do
     unbound-control -c "$(server_conf "$resolver")" flush_zone "$name.$TLD." >/dev/null ||
@@ -655,7 +772,7 @@ set_ds() {
 check_config() {
   local name=$1 output
   case $name in
-    nsd) output=$(nsd-checkconf "$(server_conf "$name")" 2>&1) ;;
+    nsd | nsd2) output=$(nsd-checkconf "$(server_conf "$name")" 2>&1) ;;
     *) output=$(unbound-checkconf "$(server_conf "$name")" 2>&1) ;;
   esac || die "invalid config $(server_conf "$name"):
 $output"
@@ -670,7 +787,7 @@ launch_server() {
   logfile=$(server_log "$name")
   : >"$logfile"
   case $name in
-    nsd) nsd -c "$conf" </dev/null >>"$logfile" 2>&1 9>&- ;;
+    nsd | nsd2) nsd -c "$conf" </dev/null >>"$logfile" 2>&1 9>&- ;;
     *) unbound -c "$conf" </dev/null >>"$logfile" 2>&1 9>&- ;;
   esac || return 1
 }
@@ -708,14 +825,26 @@ wait_until_answering() {
   return 1
 }
 
-# Checks that NSD loaded every zone (authoritative SOA answer) and that the
-# validating resolver accepts the lab root with the generated trust anchor.
+# Succeeds if the server at ADDR answers authoritatively for ZONE's SOA.
+serves_zone() {
+  local output
+  output=$(dig "@$1" -p "$DNS_PORT" +time=1 +tries=1 +norecurse "$2" SOA)
+  grep -q 'status: NOERROR' <<<"$output" && grep -q 'flags:.* aa' <<<"$output"
+}
+
+# Checks that both NSDs loaded their zones (authoritative SOA answers) and that
+# the validating resolver accepts the lab root with the generated trust anchor.
 check_lab_data() {
   local zone output
   for zone in . "$TLD." "${CHILD_ZONES[@]/%/.$TLD.}"; do
-    output=$(dig "@$AUTH_ADDR" -p "$DNS_PORT" +time=1 +tries=1 +norecurse "$zone" SOA)
-    if ! grep -q 'status: NOERROR' <<<"$output" || ! grep -q 'flags:.* aa' <<<"$output"; then
+    if ! serves_zone "$AUTH_ADDR" "$zone"; then
       report_failure nsd "returned no authoritative SOA for zone '$zone'"
+      return 1
+    fi
+  done
+  for zone in "$TLD." "${SECOND_SERVER_ZONES[@]/%/.$TLD.}"; do
+    if ! serves_zone "$AUTH2_ADDR" "$zone"; then
+      report_failure nsd2 "returned no authoritative SOA for zone '$zone'"
       return 1
     fi
   done
@@ -726,7 +855,7 @@ check_lab_data() {
   fi
 }
 
-# Succeeds if all three servers run from this LAB_DIR and answer on their
+# Succeeds if all four servers run from this LAB_DIR and answer on their
 # addresses.
 lab_is_running() {
   local name
@@ -744,7 +873,7 @@ start_lab() {
   fi
   # A partly running or crashed lab is cleared before starting fresh.
   stop_servers || true
-  for name in "$AUTH_ADDR" "$VALIDATING_ADDR" "$NONVALIDATING_ADDR"; do
+  for name in "$AUTH_ADDR" "$AUTH2_ADDR" "$VALIDATING_ADDR" "$NONVALIDATING_ADDR"; do
     ensure_loopback_address "$name"
     check_port_free "$name"
   done
@@ -771,7 +900,7 @@ start_lab() {
   if [[ -n $(port_holders "$DEAD_ADDR") ]]; then
     log "warning: something listens on $DEAD_ADDR:$DNS_PORT, which tests use as a dead resolver"
   fi
-  log "lab running: auth $AUTH_ADDR, validating $VALIDATING_ADDR, non-validating $NONVALIDATING_ADDR; settings in $LAB_DIR/lab.env"
+  log "lab running: auth $AUTH_ADDR and $AUTH2_ADDR, validating $VALIDATING_ADDR, non-validating $NONVALIDATING_ADDR; settings in $LAB_DIR/lab.env"
 }
 
 stop_lab() {

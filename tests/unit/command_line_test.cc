@@ -44,6 +44,27 @@ TEST(ParseCommandLineTest, AcceptsOptionsBeforeCommand) {
   EXPECT_EQ(parsed.config_path, "watch.yaml");
 }
 
+TEST(ParseCommandLineTest, ParsesRepeatedDsForCheck) {
+  const CommandLine line = parseCommandLine({"check", "--config", "watch.yaml", "--ds",
+                                             "Example.COM 12345 13 2 ABCD", "--ds",
+                                             "example.net. 1 13 2 EF01"});
+  ASSERT_EQ(line.expected_ds.size(), 2u);
+  EXPECT_EQ(line.expected_ds[0].first, "example.com.");
+  EXPECT_EQ(line.expected_ds[0].second, "12345 13 2 ABCD");
+  EXPECT_EQ(line.expected_ds[1].first, "example.net.");
+}
+
+TEST(ParseCommandLineTest, RejectsDsWithoutZone) {
+  EXPECT_EQ(parseError({"check", "--config", "watch.yaml", "--ds", "12345 13 2 ABCD"}),
+            "--ds \"12345 13 2 ABCD\" is not a zone and a DS; give the zone and the DS as the "
+            "provider shows it, e.g. --ds \"example.com 12345 13 2 0123ABCD...\"");
+}
+
+TEST(ParseCommandLineTest, RejectsDsForRun) {
+  EXPECT_EQ(parseError({"run", "--config", "watch.yaml", "--ds", "example.com 1 13 2 AB"}),
+            "option --ds does not apply to run; see --help");
+}
+
 TEST(ParseCommandLineTest, ParsesJsonFormat) {
   CommandLine parsed = parseCommandLine({"check", "--config", "watch.yaml", "--format", "json"});
   EXPECT_EQ(parsed.format, "json");

@@ -266,8 +266,12 @@ TEST(ConfigLoadTest, LabFilePointsAtLab) {
     EXPECT_EQ(zone.probes.at(1).qname, zone.name);
     EXPECT_EQ(zone.probes.at(1).qtype_name, "DNSKEY");
   }
-  EXPECT_EQ(zone_names, (std::vector<std::string>{"good.lab.", "unsigned.lab.", "nods.lab.",
-                                                  "bogusds.lab.", "expired.lab."}));
+  EXPECT_EQ(zone_names,
+            (std::vector<std::string>{"good.lab.", "unsigned.lab.", "nods.lab.", "bogusds.lab.",
+                                      "expired.lab.", "partialds.lab.", "halfsigned.lab.",
+                                      "staleds.lab.", "zskds.lab.", "future.lab.",
+                                      "longttl.lab."}));
+  EXPECT_EQ(config.chain_checks.interval, 30s);
   ASSERT_EQ(config.zones[0].probes.size(), 3u);
   EXPECT_EQ(config.zones[0].probes[2].qname, "big.good.lab.");
   EXPECT_EQ(config.zones[0].probes[2].qtype_name, "TXT");
@@ -385,6 +389,7 @@ TEST(ConfigSettingsTest, HelpTextsHaveNoSemicolon) {
   expectNoSemicolonInHelp(config_internal::zoneSettings());
   expectNoSemicolonInHelp(config_internal::probeSettings());
   expectNoSemicolonInHelp(config_internal::resolverSettings());
+  expectNoSemicolonInHelp(config_internal::chainCheckSettings());
 }
 
 // Reading the file.
@@ -439,7 +444,7 @@ TEST(ConfigKeyTest, UnknownTopLevelKey) {
             "unknown_key.yaml:2:1: intervall: unknown key \"intervall\"; did you mean "
             "\"interval\"? allowed keys are listen, vantage, trust_anchor_files, interval, "
             "timeout, edns_buffer_size, workers, validating_resolvers_max, key_resolver, "
-            "bogus_canary, zones, path_checks, resolvers, resolvers_file");
+            "bogus_canary, zones, path_checks, chain_checks, resolvers, resolvers_file");
 }
 
 TEST(ConfigKeyTest, UnknownNestedKey) {
@@ -906,6 +911,46 @@ TEST(ConfigPathChecksTest, ExampleShowsEveryKeyWithItsDefault) {
     SCOPED_TRACE(setting.key);
     EXPECT_THAT(example, HasSubstr("\n  " + std::string(setting.key) + ": " +
                                    std::string(setting.default_value) + "\n"));
+  }
+}
+
+TEST(ConfigChainChecksTest, DefaultsMatchTheTable) {
+  const Config config = parsePathConfig("size_canaries: []");
+  EXPECT_TRUE(config.chain_checks.enabled);
+  EXPECT_EQ(config.chain_checks.interval, 5min);
+  EXPECT_TRUE(config.zones.at(0).expected_ds.empty());
+  for (const auto& setting : config_internal::chainCheckSettings()) {
+    SCOPED_TRACE(setting.key);
+    EXPECT_FALSE(setting.default_value.empty());
+  }
+}
+
+TEST(ConfigChainChecksTest, ExampleShowsEveryKeyWithItsDefault) {
+  const std::string example = readText(kConfigDir + "/dnssec-watch.example.yaml");
+  EXPECT_THAT(example, HasSubstr("\nchain_checks:\n"));
+  EXPECT_THAT(example, HasSubstr("# expected_ds: ["));
+  for (const auto& setting : config_internal::chainCheckSettings()) {
+    SCOPED_TRACE(setting.key);
+    EXPECT_THAT(example, HasSubstr("\n  " + std::string(setting.key) + ": " +
+                                   std::string(setting.default_value) + "\n"));
+  }
+}
+
+TEST(ConfigChainChecksTest, ReadsEveryKey) {
+  const Config config = parsePathConfig("expected_ds: [\"12345 13 2 ab cd\"]",
+                                        "chain_checks: {enabled: false, interval: 10m}\n");
+  EXPECT_FALSE(config.chain_checks.enabled);
+  EXPECT_EQ(config.chain_checks.interval, 10min);
+  EXPECT_EQ(config.zones.at(0).expected_ds, (std::vector<std::string>{"12345 13 2 ab cd"}));
+}
+
+TEST(ConfigChainChecksTest, RejectsExpectedDsThatIsNoDs) {
+  try {
+    parsePathConfig("expected_ds: [\"13 2 ABCD\"]");
+    FAIL() << "no error for a DS without key tag";
+  } catch (const ConfigError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("zones[0].expected_ds[0]: \"13 2 ABCD\" is not the "
+                                        "RDATA of a DS record; write KEYTAG ALGORITHM"));
   }
 }
 

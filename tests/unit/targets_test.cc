@@ -35,12 +35,13 @@ ZoneSpec zone(const std::string& name, std::vector<ProbeSpec> probes) {
 }
 
 // Two zones with three questions in all, `resolver_count` resolvers, and a bogus canary.
-// Path checks are off: the tests of path targets turn them on.
+// Path and chain checks are off: their own tests turn them on.
 Config makeConfig(int resolver_count, int validating_max, std::chrono::milliseconds interval) {
   Config config;
   config.interval = interval;
   config.validating_resolvers_max = validating_max;
   config.path_checks.enabled = false;
+  config.chain_checks.enabled = false;
   config.zones = {
       zone("example.com.",
            {question("www.example.com.", 1, "A"), question("example.com.", 48, "DNSKEY")}),
@@ -288,6 +289,31 @@ TEST(BuildPathTargetsTest, AsksTheSweepQuestion) {
       EXPECT_EQ(target.question.qtype_name, "DNSKEY");
     }
   }
+}
+
+TEST(BuildChainTargetsTest, AddsOnePerZoneUnderTheKeyResolver) {
+  Config config = makeConfig(4, 2, 60s);
+  config.chain_checks.enabled = true;
+  config.chain_checks.interval = 300s;
+  config.key_resolver = "r2";
+  std::vector<std::string> zones;
+  for (const ProbeTarget& target : buildTargets(config)) {
+    if (target.engine != Engine::Chain) {
+      continue;
+    }
+    zones.push_back(target.zone);
+    EXPECT_EQ(target.resolver_index, 2u);
+    ASSERT_NE(target.zone_spec, nullptr);
+    EXPECT_EQ(target.zone_spec->name, target.zone);
+    EXPECT_EQ(target.interval, 300s);
+    EXPECT_EQ(target.offset, target.zone == "example.com." ? 0s : 150s);
+  }
+  EXPECT_EQ(zones, (std::vector<std::string>{"example.com.", "example.net."}));
+}
+
+TEST(BuildChainTargetsTest, AddsNoneWhenDisabled) {
+  const std::vector<ProbeTarget> targets = buildTargets(makeConfig(4, 2, 60s));
+  EXPECT_EQ(countIf(targets, Engine::Chain, false), 0u);
 }
 
 }  // namespace
