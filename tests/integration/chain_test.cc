@@ -20,7 +20,7 @@ const std::string kWrongDs = "12345 13 2 " + std::string(64, '0');
 
 // The RDATA of good.lab.'s DS as lab.sh wrote it for lab.
 std::string goodDs(const Lab& lab) {
-  std::ifstream records(lab.dir + "/zones/child-ds.records");
+  std::ifstream records(lab.dir + "/zones/good.lab.ds");
   std::string line;
   while (std::getline(records, line)) {
     std::istringstream fields(line);

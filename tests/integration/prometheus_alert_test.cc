@@ -153,6 +153,7 @@ class PrometheusAlertTest : public ::testing::Test {
           "listen: 127.0.0.1:" + std::to_string(port) + "\nvantage: " + vantage +
               "\ntrust_anchor_files: [" + lab_.root_key +
               "]\ninterval: 1s\ntimeout: 900ms\npath_checks: {interval: 8s}\n"
+              "chain_checks: {interval: 8s}\n"
               "bogus_canary: {name: www.bogusds.lab, type: A}\n"
               "zones:\n  - name: good.lab\n    probes: [{name: www.good.lab, type: A}, "
               "{name: good.lab, type: DNSKEY}, {name: big.good.lab, type: TXT}]\n"
