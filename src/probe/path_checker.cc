@@ -461,6 +461,10 @@ void PathChecker::judgeNegative(Round& round) {
     negative.proof = NegativeProof::Insecure;  // An unsigned zone has nothing to prove.
     return;
   }
+  if (!judgeable) {
+    negative.detail = "keys of " + zone + " are bogus: " + keys->why;
+    return;  // Without keys of its own to check against, the proof stays unchecked.
+  }
   const dns::ZoneKeys apex{dns::ZoneKeys::State::Secure, keys->published, "", keys->published};
   const dns::ZoneKeys below{dns::ZoneKeys::State::Secure, nullptr, "", nullptr};
   dns::KeyLookup lookup = [&](const std::string& name) -> const dns::ZoneKeys* {

@@ -72,7 +72,8 @@ TEST(MonitoringMetricsTest, DashboardsAndRulesNameExportedMetrics) {
                 {"validating " + lab.validating, "nonvalidating " + lab.nonvalidating,
                  "dead " + lab.dead},
                 "listen: 127.0.0.1:" + std::to_string(port) +
-                    "\ninterval: 1s\ntimeout: 900ms\npath_checks: {interval: 8s}\n"));
+                    "\ninterval: 1s\ntimeout: 900ms\npath_checks: {interval: 8s}\n"
+                    "chain_checks: {interval: 5s}\n"));
   Daemon daemon({"run", "--config", config});
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/metrics";
   std::set<std::string> exported;
