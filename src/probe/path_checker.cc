@@ -232,9 +232,12 @@ void PathChecker::joinSweep(const RoundPtr& round) {
   for (const SweepStep& step : result.sweep) {
     if (step.raw.udp.status == ExchangeStatus::Answered) {
       smallest_arrived = std::min(smallest_arrived, step.edns_size);
-      result.reachable = true;
     }
-    result.reachable = result.reachable || answered(step.raw.tcp);
+    // A malformed answer still arrived: the resolver is there, and its round is judged.
+    for (const Exchange* exchange : {&step.raw.udp, &step.raw.tcp}) {
+      result.reachable = result.reachable || exchange->status == ExchangeStatus::Answered ||
+                         exchange->status == ExchangeStatus::Malformed;
+    }
     round->note(step.raw, step.edns_size != 0);
   }
   for (SweepStep& step : result.sweep) {

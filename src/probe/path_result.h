@@ -74,7 +74,7 @@ struct NegativeCheck {
 };
 
 struct PathResult {
-  bool reachable = false;  // Some answer arrived during the round.
+  bool reachable = false;  // Some answer, parseable or not, arrived during the sweep.
   // Whether the zone serves a DNSKEY RRset, as the key resolver sees it; stripping is judged
   // only for signed zones.
   bool signing_known = false;

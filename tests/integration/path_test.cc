@@ -2,12 +2,18 @@
 // Path checks against the lab: the real binary's `check` through the lab's resolvers and
 // through faulty relays that break answers the way middleboxes do; the metrics of `run`; and
 // the reply-size search across rounds.
+#include <arpa/inet.h>
 #include <ares.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <event2/event.h>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -328,6 +334,79 @@ TEST_F(ReplySizeSearchTest, ReportsMissingCanary) {
                              ProbeSpec{"dw-size-missing.good.lab.", 16, "TXT"});
   const PathResult result = runRound(ResolverSpec{"validating", lab_.validating, 53, 4, "t"});
   EXPECT_EQ(result.size.error, "size canary dw-size-missing.good.lab. answered NXDOMAIN");
+}
+
+// A UDP server on address:53 that answers every query with its own header and question and a
+// broken answer record, until destroyed.
+class GarbageServer {
+ public:
+  explicit GarbageServer(const std::string& address) {
+    fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in bound{};
+    bound.sin_family = AF_INET;
+    bound.sin_port = htons(53);
+    inet_pton(AF_INET, address.c_str(), &bound.sin_addr);
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&bound), sizeof bound) != 0) {
+      ADD_FAILURE() << "cannot bind " << address << ":53";
+    }
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~GarbageServer() {
+    stop_ = true;
+    thread_.join();
+    close(fd_);
+  }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      pollfd ready{fd_, POLLIN, 0};
+      if (poll(&ready, 1, 50) <= 0) {
+        continue;
+      }
+      uint8_t query[512];
+      sockaddr_in client{};
+      socklen_t length = sizeof client;
+      const ssize_t size = recvfrom(fd_, query, sizeof query, 0,
+                                    reinterpret_cast<sockaddr*>(&client), &length);
+      if (size < 2) {
+        continue;
+      }
+      // The header and the question, which c-ares checks, then an answer RR cut short, which
+      // ldns rejects.
+      size_t end = 12;
+      while (end < static_cast<size_t>(size) && query[end] != 0) {
+        end += query[end] + 1;
+      }
+      end += 5;
+      if (end > static_cast<size_t>(size)) {
+        continue;
+      }
+      std::vector<uint8_t> answer(query, query + end);
+      answer[2] |= 0x80;          // QR
+      answer[7] = 1;              // ANCOUNT
+      answer[10] = answer[11] = 0;  // ARCOUNT
+      for (uint8_t octet : std::initializer_list<uint8_t>{0xc0, 0x0c, 0x00, 0x01, 0x00}) {
+        answer.push_back(octet);
+      }
+      sendto(fd_, answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&client), length);
+    }
+  }
+
+  int fd_ = -1;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+TEST_F(ReplySizeSearchTest, GarbageAnswersMakeFailedStepsNotUnreachable) {
+  GarbageServer garbage(relayAddress(lab_, 45));
+  const PathResult result = runRound(ResolverSpec{"garbage", relayAddress(lab_, 45), 53, 4, "t"});
+  EXPECT_TRUE(result.reachable);
+  ASSERT_EQ(result.sweep.size(), 5u);
+  for (const SweepStep& step : result.sweep) {
+    EXPECT_EQ(step.outcome, SweepOutcome::Failed) << ednsSizeLabel(step.edns_size);
+    EXPECT_EQ(step.raw.udp.status, ExchangeStatus::Malformed);
+  }
 }
 
 // The daemon exports what the rounds find, by resolver.
