@@ -2,6 +2,7 @@
 #include <ares.h>
 #include <unbound.h>
 
+#include <cctype>
 #include <charconv>
 #include <optional>
 #include <set>
@@ -53,7 +54,25 @@ int parseAlgorithm(const std::string& text) {
   return algorithm;
 }
 
+// Zone names keep to letters, digits, "-" and "_" between dots. Raw UTF-8, spaces, wildcards
+// and escapes would make canaries and DS checks for a name that no provider serves.
+void checkZoneCharacters(const std::string& option, const std::string& text) {
+  for (unsigned char c : text) {
+    if (c >= 0x80) {
+      throw std::invalid_argument(option + " \"" + text +
+                                  "\" contains non-ASCII characters; write the name with its "
+                                  "A-labels, e.g. xn--bcher-kva.example for b\u00fccher.example");
+    }
+    if (std::isalnum(c) == 0 && c != '-' && c != '_' && c != '.') {
+      throw std::invalid_argument(option + " \"" + text + "\" contains the character \"" +
+                                  std::string(1, static_cast<char>(c)) +
+                                  "\"; use letters, digits, \"-\" and \"_\" between dots");
+    }
+  }
+}
+
 std::string parseZone(const std::string& text) {
+  checkZoneCharacters("--zone", text);
   std::optional<std::string> zone = dns::canonicalName(text);
   if (!zone) {
     throw std::invalid_argument("--zone \"" + text +
@@ -67,6 +86,9 @@ std::pair<std::string, std::string> parseExpectedDs(const std::string& text) {
   const std::string fix = "give the zone and the DS as the provider shows it, e.g. "
                           "--ds \"example.com 12345 13 2 0123ABCD...\"";
   const size_t blank = text.find(' ');
+  if (blank != std::string::npos) {
+    checkZoneCharacters("--ds zone", text.substr(0, blank));
+  }
   const std::optional<std::string> zone =
       blank == std::string::npos ? std::nullopt : dns::canonicalName(text.substr(0, blank));
   const std::string rdata = blank == std::string::npos ? "" : text.substr(blank + 1);

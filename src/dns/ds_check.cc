@@ -127,6 +127,8 @@ std::string DsFields::text() const {
          std::to_string(digest_type) + " " + digest;
 }
 
+// TODO: a digest whose length does not fit its digest type (32 octets for SHA-256) is accepted
+// here and only judged no_match later; a truncated paste deserves its own error.
 std::optional<DsFields> parseDs(const std::string& rdata) {
   std::istringstream in(rdata);
   unsigned key_tag = 0, algorithm = 0, digest_type = 0;

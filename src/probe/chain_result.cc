@@ -23,6 +23,8 @@ ZoneState stateOf(const AuthServer& server) {
 
 // Marks the servers that serve what most servers serve. A tie goes to the newer serial
 // (RFC 1982), because that is where the zone is heading.
+// TODO: a server whose DNSKEY query failed, or that serves the zone unsigned, can still win a
+// 1-to-1 tie and become the reference, so a right DS is then judged against no keys.
 void judgeSync(ChainResult& result) {
   std::map<ZoneState, int> votes;
   for (const AuthServer& server : result.servers) {

@@ -221,5 +221,20 @@ TEST(VersionTextTest, NamesLibraries) {
   EXPECT_THAT(version, HasSubstr("ldns "));
 }
 
+TEST(ParseCommandLineTest, RejectsNonAsciiZone) {
+  EXPECT_THAT(parseError({"canaries", "--zone", "b\u00fccher.example"}),
+              HasSubstr("contains non-ASCII characters; write the name with its A-labels"));
+}
+
+TEST(ParseCommandLineTest, RejectsZoneWithSpaceOrWildcard) {
+  EXPECT_THAT(parseError({"canaries", "--zone", "a b.example"}),
+              HasSubstr("--zone \"a b.example\" contains the character \" \""));
+  EXPECT_THAT(parseError({"canaries", "--zone", "*.example"}),
+              HasSubstr("contains the character \"*\""));
+  EXPECT_THAT(parseError({"check", "--config", "c.yaml", "--ds",
+                          "b\u00fccher.lab 12345 13 2 ABCD"}),
+              HasSubstr("contains non-ASCII characters"));
+}
+
 }  // namespace
 }  // namespace dw
