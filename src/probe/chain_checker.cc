@@ -9,6 +9,7 @@
 #include <sstream>
 #include <utility>
 
+#include "dns/codes.h"
 #include "dns/message.h"
 #include "probe/raw_engine.h"
 
@@ -17,15 +18,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kRcodeNoError = 0;
-constexpr uint16_t kTypeA = 1;
-constexpr uint16_t kTypeNs = 2;
-constexpr uint16_t kTypeSoa = 6;
-constexpr uint16_t kTypeAaaa = 28;
-constexpr uint16_t kTypeDs = 43;
-constexpr uint16_t kTypeDnskey = 48;
-constexpr uint16_t kTypeCds = 59;
-constexpr uint16_t kTypeCdnskey = 60;
+using dns::kRcodeNoError;
+using dns::kTypeA;
+using dns::kTypeNs;
+using dns::kTypeSoa;
+using dns::kTypeAaaa;
+using dns::kTypeDs;
+using dns::kTypeDnskey;
+using dns::kTypeCds;
+using dns::kTypeCdnskey;
 
 ProbeSpec question(const std::string& qname, uint16_t qtype) {
   return ProbeSpec{qname, qtype, dns::rrTypeName(qtype)};

@@ -6,14 +6,15 @@
 #include <optional>
 #include <tuple>
 
+#include "dns/codes.h"
 #include "dns/message.h"
 
 namespace dw {
 namespace {
 
-constexpr uint16_t kTypeDnskey = 48;
-constexpr uint16_t kTypeCds = 59;
-constexpr uint16_t kTypeCdnskey = 60;
+using dns::kTypeDnskey;
+using dns::kTypeCds;
+using dns::kTypeCdnskey;
 
 using ZoneState = std::tuple<uint32_t, bool, std::vector<uint16_t>>;
 

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <utility>
 
+#include "dns/codes.h"
 #include "dns/dnssec.h"
 #include "dns/message.h"
 #include "probe/key_cache.h"
@@ -17,12 +18,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kRcodeNoError = 0;
-constexpr int kRcodeServfail = 2;
-constexpr int kRcodeNxdomain = 3;
-constexpr int kRcodeRefused = 5;
-constexpr uint16_t kTypeA = 1;
-constexpr uint16_t kTypeDnskey = 48;
+using dns::kRcodeNoError;
+using dns::kRcodeServfail;
+using dns::kRcodeNxdomain;
+using dns::kRcodeRefused;
+using dns::kTypeA;
+using dns::kTypeDnskey;
 
 // Outcome of one canary query in the reply-size search.
 enum class CanaryArrival { Arrived, Truncated, Lost };
@@ -82,7 +83,7 @@ struct PathChecker::Round {
   int pending = 0;
   bool sweep_sent = false;  // The steps with EDNS have been sent.
 
-  // Evidence of stripping, judged once the round knows whether the zone is signed.
+  // Evidence of stripping, judged at the end of the round, once the zone's signing is known.
   int answers_with_data = 0;
   int answers_without_rrsig = 0;
   int answers_without_opt = 0;
@@ -456,9 +457,9 @@ void PathChecker::judgeNegative(Round& round) {
     return;
   }
   // The proof is judged against the keys the zone serves, also before its DS is published or
-  // when the DS is wrong: validators then ignore the proof, but it is already in caches and
-  // becomes the answer the moment the chain holds. The random name lies directly below the
-  // zone, so it is in the zone's own namespace.
+  // when the DS is wrong. Validators then ignore the proof, but caches already hold it, and it
+  // becomes the answer as soon as the chain of trust holds. The random name lies directly
+  // below the zone, so it is in the zone's own namespace.
   const bool judgeable = keys->state == dns::ZoneKeys::State::Secure || keys->published;
   if (keys->state == dns::ZoneKeys::State::Insecure && !keys->published) {
     negative.proof = NegativeProof::Insecure;  // An unsigned zone has nothing to prove.

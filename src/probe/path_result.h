@@ -43,7 +43,7 @@ std::string_view strippedRecordName(StrippedRecord record);
 // The reply-size search over the zone's size canaries.
 struct SizeSearch {
   bool ran = false;
-  std::string error;          // Why the search stopped, e.g. a canary that does not exist.
+  std::string error;          // Reason the search stopped, e.g. a canary that does not exist.
   size_t limit_bytes = 0;     // Largest canary answer that arrived complete over UDP; 0: none.
   size_t failing_bytes = 0;   // Smallest canary answer that did not; 0: all arrived or unknown.
   bool all_arrived = false;   // Every canary arrived complete.
@@ -70,13 +70,13 @@ struct NegativeCheck {
   std::string outcome;
   bool ad = false;
   NegativeProof proof = NegativeProof::Unchecked;
-  std::string detail;  // Why the proof is not valid.
+  std::string detail;  // Reason the proof is not valid or was not checked.
 };
 
 struct PathResult {
   bool reachable = false;  // Some answer, parseable or not, arrived during the sweep.
-  // Whether the zone serves a DNSKEY RRset, as the key resolver sees it; stripping is judged
-  // only for signed zones.
+  // Whether the zone serves a DNSKEY RRset through the key resolver. Stripping is judged only
+  // for signed zones.
   bool signing_known = false;
   bool zone_signed = false;
   std::vector<SweepStep> sweep;

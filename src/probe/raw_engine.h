@@ -81,8 +81,8 @@ class RawEngine {
   event_base* base_;
   Settings settings_;
   // c-ares 1.18 sends the message ID of the buffer given to ares_send and matches answers by
-  // ID and question alone, so every query in flight gets a random ID of its own: with equal
-  // IDs, answers to equal questions would reach the wrong callbacks.
+  // ID and question alone. So every query in flight gets a random ID of its own, because with
+  // equal IDs the answers to equal questions would reach the wrong callbacks.
   std::mt19937 random_;
   std::unordered_set<uint16_t> ids_in_flight_;
   std::unique_ptr<AresChannelPool> udp_pool_;
