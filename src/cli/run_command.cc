@@ -13,6 +13,7 @@
 #include "metrics/http_server.h"
 #include "metrics/process_collector.h"
 #include "metrics/recorder.h"
+#include "metrics/rollout_collector.h"
 #include "probe/prober.h"
 #include "version.h"
 
@@ -40,6 +41,7 @@ class Daemon {
   std::shared_ptr<spdlog::logger> log_ = logger("main");
   std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
   std::shared_ptr<ProcessCollector> process_ = std::make_shared<ProcessCollector>();
+  std::shared_ptr<RolloutCollector> rollout_;
   std::unique_ptr<Recorder> recorder_;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<Prober> prober_;
@@ -60,8 +62,10 @@ Daemon::Daemon(std::string config_path, Config config)
   // Both series exist from the start, so that rate() and increase() work on the first reload.
   recorder_->metrics().config_reloads.Add({{"result", "success"}});
   recorder_->metrics().config_reloads.Add({{"result", "failure"}});
+  rollout_ = std::make_shared<RolloutCollector>(recorder_->rollout(), vantage_);
   server_ = std::make_unique<HttpServer>(
-      std::vector<std::weak_ptr<prometheus::Collectable>>{registry_, process_}, vantage_);
+      std::vector<std::weak_ptr<prometheus::Collectable>>{registry_, process_, rollout_},
+      vantage_);
   prober_ = std::make_unique<Prober>(std::move(config));
 }
 
@@ -114,6 +118,7 @@ void Daemon::reload() {
   Config config;
   try {
     config = loadConfig(config_path_);
+    checkStateFileWritable(config);
   } catch (const ConfigError& error) {
     log_->error("config reload rejected, keeping the running config: {}", error.what());
     metrics.config_reloads.Add({{"result", "failure"}}).Increment();
@@ -166,6 +171,7 @@ void Daemon::logSummary(const char* event, const Config& config) const {
 
 int runCommand(const CommandLine& command_line) {
   Config config = loadConfig(command_line.config_path);
+  checkStateFileWritable(config);
   // Block the signals before any thread starts, so that every thread inherits the mask and
   // only sigwait in the main thread receives them.
   sigset_t signals;

@@ -5,6 +5,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <unistd.h>
+
 #include <cstring>
 #include <filesystem>
 #include <optional>
@@ -188,6 +190,28 @@ Config parseConfig(const std::string& yaml_text, const std::string& source_name,
   internal::requireResolvers(root, config);
   internal::checkKeyResolver(root, config);
   return config;
+}
+
+void checkStateFileWritable(const Config& config) {
+  namespace fs = std::filesystem;
+  const fs::path file(config.state_file);
+  const fs::path directory = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  const std::string where = config.source_path + ": state_file: ";
+  const std::string fix = "; create the directory and make it writable for this user, or set "
+                          "state_file to a file in a writable directory";
+  std::error_code error;
+  if (!fs::is_directory(directory, error)) {
+    throw ConfigError(where + "the directory " + directory.string() + " of " + file.string() +
+                      " does not exist" + fix);
+  }
+  if (::access(directory.c_str(), W_OK | X_OK) != 0) {
+    throw ConfigError(where + "the directory " + directory.string() + " of " + file.string() +
+                      " is not writable (" + std::strerror(errno) + ")" + fix);
+  }
+  if (fs::exists(file, error) && !fs::is_regular_file(file, error)) {
+    throw ConfigError(where + file.string() + " is not a regular file" +
+                      "; remove it or set state_file to another file");
+  }
 }
 
 }  // namespace dw

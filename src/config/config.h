@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "rollout/phase.h"
+
 namespace dw {
 
 // One DNS question that is sent to every resolver.
@@ -32,6 +34,10 @@ struct ZoneSpec {
   // DS records as the provider shows them ("12345 13 2 ABCD..."), checked against the zone's
   // DNSKEY RRset before they are published.
   std::vector<std::string> expected_ds;
+
+  // The rollout phase as the operator states it; nullopt ("auto") means the phase the servers
+  // serve, as the chain checks detect it.
+  std::optional<Phase> phase;
 
   // Returns the question the EDNS size sweep asks.
   ProbeSpec sweepQuestion() const;
@@ -87,6 +93,8 @@ struct Config {
   std::vector<ZoneSpec> zones;
   std::vector<ResolverSpec> resolvers;  // Inline resolvers first, then resolvers_file ones.
   std::string resolvers_file;           // As resolved against the config's directory.
+  // Where `run` keeps each zone's rollout phase and transition times across restarts.
+  std::string state_file = "/var/lib/dnssec-watch/state.yaml";
 };
 
 // A configuration problem, located: "FILE:LINE:COL: KEY: PROBLEM; FIX".
@@ -103,6 +111,11 @@ Config loadConfig(const std::string& path);
 // Parses YAML text; `source_name` is used in messages and `base_dir` resolves relative paths.
 Config parseConfig(const std::string& yaml_text, const std::string& source_name,
                    const std::string& base_dir);
+
+// Throws ConfigError unless this process can write `config.state_file`: its directory
+// exists and is writable, and the file, if present, is a regular file. Only `run` writes the
+// state file, so `check` and `plan` load configs whose directory they cannot write.
+void checkStateFileWritable(const Config& config);
 
 // Parses "500ms", "5s", "2m", "1h" (a bare number means seconds). Throws std::invalid_argument.
 std::chrono::milliseconds parseDuration(const std::string& text);

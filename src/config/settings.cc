@@ -205,6 +205,15 @@ void applyResolversFile(const Setting<Config>&, const YamlValue& value, Config& 
   config.resolvers_file = resolvePath(value.source().base_dir, path.text);
 }
 
+// Stores the resolved path; `run` checks that its directory is writable before it starts.
+void applyStateFile(const Setting<Config>&, const YamlValue& value, Config& config) {
+  const Field path = value.scalar();
+  if (path.text.empty() || path.text.back() == '/') {
+    failValue(path, "is not a file path", "name a file, e.g. /var/lib/dnssec-watch/state.yaml");
+  }
+  config.state_file = resolvePath(value.source().base_dir, path.text);
+}
+
 void applyZoneName(const Setting<ZoneSpec>&, const YamlValue& value, ZoneSpec& zone) {
   zone.name = parseDomainName(value.scalar());
 }
@@ -254,6 +263,19 @@ void applyExpectedDs(const Setting<ZoneSpec>&, const YamlValue& value, ZoneSpec&
                 "\"12345 13 2 0123ABCD...\"");
     }
     zone.expected_ds.push_back(ds.text);
+  }
+}
+
+void applyZonePhase(const Setting<ZoneSpec>&, const YamlValue& value, ZoneSpec& zone) {
+  const Field name = value.scalar();
+  if (name.text == "auto") {
+    zone.phase.reset();
+    return;
+  }
+  zone.phase = parsePhase(name.text);
+  if (!zone.phase) {
+    failValue(name, "is not a rollout phase",
+              "write auto, unsigned, signed, ds_published or stable");
   }
 }
 
@@ -376,6 +398,10 @@ constexpr Setting<Config> kConfigSettings[] = {
      "file of further resolvers, one per line as NAME ADDRESS [PORT] or ADDRESS, with a "
      "relative path resolved against the directory of the configuration file", false, 0, 0,
      applyResolversFile},
+    {"state_file", "path", "/var/lib/dnssec-watch/state.yaml",
+     "file where `run` keeps each zone's rollout phase and transition times across restarts, "
+     "in a writable directory, with a relative path resolved against the directory of the "
+     "configuration file", false, 0, 0, applyStateFile},
 };
 
 constexpr Setting<ZoneSpec> kZoneSettings[] = {
@@ -395,6 +421,9 @@ constexpr Setting<ZoneSpec> kZoneSettings[] = {
     {"expected_ds", "list of DS RDATA", "",
      "DS records to check against the zone's DNSKEY RRset before they are published, as the "
      "provider shows them, e.g. [\"12345 13 2 0123ABCD...\"]", false, 0, 0, applyExpectedDs},
+    {"phase", "rollout phase", "auto",
+     "the zone's rollout phase: unsigned, signed, ds_published or stable, or auto to take the "
+     "phase the servers serve, as the chain checks detect it", false, 0, 0, applyZonePhase},
 };
 
 constexpr Setting<PathCheckSettings> kPathCheckSettings[] = {

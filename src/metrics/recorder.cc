@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "metrics/recorder.h"
 
+#include <ctime>
+
 #include <chrono>
 
 #include <spdlog/spdlog.h>
@@ -63,6 +65,7 @@ Recorder::Recorder(prometheus::Registry& registry, const std::string& vantage)
 Recorder::~Recorder() = default;
 
 void Recorder::prepare(const Config& config, const std::vector<ProbeTarget>& targets) {
+  rollout_->configure(config);
   resolvers_.clear();
   for (const ResolverSpec& resolver : config.resolvers) {
     auto handles = std::make_unique<ResolverHandles>();
@@ -291,6 +294,7 @@ void Recorder::onChainResult(const ProbeTarget& target, const ChainResult& resul
   handles.last_time->Set(nowSeconds());
   handles.duration->Observe(std::chrono::duration<double>(result.duration).count());
   chain_.record(target, result);
+  rollout_->observe(target.zone_spec->name, result, static_cast<int64_t>(std::time(nullptr)));
 }
 
 void Recorder::updateValidating(const ProbeTarget& target, std::optional<bool> validating) {

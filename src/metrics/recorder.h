@@ -21,6 +21,7 @@
 #include "probe/hysteresis.h"
 #include "probe/observation.h"
 #include "probe/target.h"
+#include "rollout/tracker.h"
 
 namespace spdlog {
 class logger;
@@ -48,6 +49,9 @@ class Recorder : public ResultSink {
   void onChainResult(const ProbeTarget& target, const ChainResult& result) override;
 
   Metrics& metrics() { return metrics_; }
+  // The rollout record that chain results feed; it lives as long as the recorder, across
+  // config reloads.
+  std::shared_ptr<const RolloutTracker> rollout() const { return rollout_; }
 
  private:
   struct TargetHandles;
@@ -68,6 +72,7 @@ class Recorder : public ResultSink {
   Metrics metrics_;
   PathRecorder path_;
   ChainRecorder chain_;
+  std::shared_ptr<RolloutTracker> rollout_ = std::make_shared<RolloutTracker>();
   std::shared_ptr<spdlog::logger> log_;
   std::vector<std::unique_ptr<TargetHandles>> targets_;
   std::vector<std::unique_ptr<ResolverHandles>> resolvers_;  // By resolver index.

@@ -231,6 +231,9 @@ void ChainChecker::askParents(const RoundPtr& round) {
       // A referral, or the child's own NS RRset when the server also serves the child.
       const dns::RecordSet* ns = dns::findRrset(sections.authority, zone, kTypeNs);
       ns = ns != nullptr ? ns : dns::findRrset(sections.answer, zone, kTypeNs);
+      if (ns != nullptr) {
+        round->result.parents[i].delegation_ns_ttl = ns->ttl;
+      }
       addNames(round->result.parents[i].delegation_ns, ns);
       addNames(round->result.delegation_ns, ns);
       for (const dns::RecordSet& glue : sections.additional) {

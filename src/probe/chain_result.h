@@ -38,6 +38,7 @@ struct ParentServer {
   std::vector<dns::DsFields> ds;  // Ascending.
   uint32_t ds_ttl = 0;
   std::vector<std::string> delegation_ns;  // NS names of the referral, ascending.
+  uint32_t delegation_ns_ttl = 0;          // TTL of the referral's NS RRset.
 };
 
 // One DS record, from the parent or the config, judged against the child's DNSKEY RRset.
@@ -84,8 +85,9 @@ struct ChainResult {
   // parent serves the same DS RRset, CDS agrees, and no signature is expired, not yet
   // valid or outlived by its TTL.
   bool healthy() const;
-  // The faults in words, one per item; empty when healthy.
-  std::vector<std::string> faults() const;
+  // The faults in words, one per item; empty when healthy. Without `include_expected_ds`,
+  // the config's DS records are left out: before the zone is signed, no key can match them.
+  std::vector<std::string> faults(bool include_expected_ds = true) const;
 };
 
 // Fills the derived findings of `result` from its servers: who is in sync, the DS findings

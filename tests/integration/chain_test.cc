@@ -37,7 +37,8 @@ std::string goodDs(const Lab& lab) {
 }
 
 std::string chainConfig(const Lab& lab, const std::string& extra) {
-  std::string yaml = "trust_anchor_files: [" + lab.root_key + "]\ntimeout: 2s\nzones:\n";
+  std::string yaml = "state_file: state.yaml\ntrust_anchor_files: [" + lab.root_key +
+                     "]\ntimeout: 2s\nzones:\n";
   yaml += "  - {name: good.lab, probes: [{name: www.good.lab, type: A}], expected_ds: [\"" +
           goodDs(lab) + "\", \"" + kWrongDs + "\"]}\n";
   for (const char* zone : {"unsigned", "bogusds", "expired", "partialds", "halfsigned",

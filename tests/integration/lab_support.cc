@@ -119,7 +119,8 @@ Lab readLab() {
 std::string labConfig(const Lab& lab, const std::vector<std::string>& resolvers,
                       const std::string& extra) {
   std::ostringstream yaml;
-  yaml << "vantage: test\n"
+  // A relative state file lies in the config's own temporary directory.
+  yaml << "vantage: test\nstate_file: state.yaml\n"
        << "trust_anchor_files: [" << lab.root_key << "]\n"
        << "bogus_canary: {name: www.bogusds.lab, type: A}\n"
        << "zones:\n";

@@ -43,7 +43,8 @@ std::string relayAddress(const Lab& lab, int host) {
 std::string pathConfig(const Lab& lab, const std::vector<std::pair<std::string, std::string>>&
                                            resolvers,
                        const std::string& extra) {
-  std::string yaml = "vantage: test\ntrust_anchor_files: [" + lab.root_key + "]\n" + extra +
+  std::string yaml = "vantage: test\nstate_file: state.yaml\ntrust_anchor_files: [" +
+                     lab.root_key + "]\n" + extra +
                      "zones:\n  - name: good.lab\n    probes: [{name: www.good.lab}]\n"
                      "    size_canaries:\n";
   for (const char* canary : kCanaries) {

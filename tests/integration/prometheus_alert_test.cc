@@ -151,7 +151,7 @@ class PrometheusAlertTest : public ::testing::Test {
       const std::string config = writeTempFile(
           std::string("vantage-") + vantage + ".yaml",
           "listen: 127.0.0.1:" + std::to_string(port) + "\nvantage: " + vantage +
-              "\ntrust_anchor_files: [" + lab_.root_key +
+              "\nstate_file: state.yaml\ntrust_anchor_files: [" + lab_.root_key +
               "]\ninterval: 1s\ntimeout: 900ms\npath_checks: {interval: 8s}\n"
               "chain_checks: {interval: 8s}\n"
               "bogus_canary: {name: www.bogusds.lab, type: A}\n"

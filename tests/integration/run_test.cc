@@ -185,7 +185,7 @@ TEST(RunCacheTest, EveryValidatingProbeReachesResolver) {
   const int port = freePort();
   const std::string config = writeTempFile(
       "cache.yaml", "listen: 127.0.0.1:" + std::to_string(port) +
-                        "\ntrust_anchor_files: [" + lab.root_key +
+                        "\nstate_file: state.yaml\ntrust_anchor_files: [" + lab.root_key +
                         "]\ninterval: 1s\ntimeout: 900ms\n"
                         "zones: [{name: good.lab, probes: [{name: www.good.lab, type: A}]}]\n"
                         "resolvers: [{name: relay, address: " + relay_address + "}]\n");

@@ -444,7 +444,7 @@ TEST(ConfigKeyTest, UnknownTopLevelKey) {
             "unknown_key.yaml:2:1: intervall: unknown key \"intervall\"; did you mean "
             "\"interval\"? allowed keys are listen, vantage, trust_anchor_files, interval, "
             "timeout, edns_buffer_size, workers, validating_resolvers_max, key_resolver, "
-            "bogus_canary, zones, path_checks, chain_checks, resolvers, resolvers_file");
+            "bogus_canary, zones, path_checks, chain_checks, resolvers, resolvers_file, state_file");
 }
 
 TEST(ConfigKeyTest, UnknownNestedKey) {
@@ -1042,6 +1042,64 @@ TEST(ConfigPathChecksTest, RejectsIntervalShorterThanRound) {
 TEST(ConfigPathChecksTest, RejectsUnknownKey) {
   EXPECT_THAT(parseError("path_checks: {intervall: 5m}\n"),
               HasSubstr("unknown key \"intervall\""));
+}
+
+}  // namespace
+}  // namespace dw
+
+namespace dw {
+namespace {
+
+// Rollout settings: the zone's phase and the state file.
+
+Config parseRolloutConfig(const std::string& zone_keys, const std::string& extra = "") {
+  return parseConfig(extra + "trust_anchor_files: [" + fixture("root.key") + "]\n" +
+                         "zones: [{name: example.com, probes: [{name: www.example.com}]" +
+                         zone_keys + "}]\nresolvers: [{address: 192.0.2.53}]\n",
+                     "inline.yaml", "/etc/dw");
+}
+
+TEST(ConfigRolloutTest, PhaseDefaultsToAutoAndReadsEveryPhase) {
+  EXPECT_EQ(parseRolloutConfig("").zones.at(0).phase, std::nullopt);
+  EXPECT_EQ(parseRolloutConfig(", phase: auto").zones.at(0).phase, std::nullopt);
+  EXPECT_EQ(parseRolloutConfig(", phase: signed").zones.at(0).phase, Phase::Signed);
+  EXPECT_EQ(parseRolloutConfig(", phase: ds_published").zones.at(0).phase, Phase::DsPublished);
+  EXPECT_EQ(parseRolloutConfig(", phase: stable").zones.at(0).phase, Phase::Stable);
+}
+
+TEST(ConfigRolloutTest, RejectsAnUnknownPhase) {
+  try {
+    parseRolloutConfig(", phase: ds-published");
+    FAIL() << "no error for an unknown phase";
+  } catch (const ConfigError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("zones[0].phase: \"ds-published\" is not a rollout "
+                                        "phase; write auto, unsigned, signed, ds_published or "
+                                        "stable"));
+  }
+}
+
+TEST(ConfigRolloutTest, StateFileIsResolvedAgainstTheConfigDirectory) {
+  EXPECT_EQ(parseRolloutConfig("").state_file, "/var/lib/dnssec-watch/state.yaml");
+  EXPECT_EQ(parseRolloutConfig("", "state_file: state/dw.yaml\n").state_file,
+            "/etc/dw/state/dw.yaml");
+  EXPECT_THROW(parseRolloutConfig("", "state_file: /var/lib/\n"), ConfigError);
+}
+
+TEST(ConfigRolloutTest, StateFileDirectoryMustBeWritable) {
+  Config config;
+  config.source_path = "dw.yaml";
+  config.state_file = "/nonexistent-dw-dir/state.yaml";
+  try {
+    checkStateFileWritable(config);
+    FAIL() << "no error for a missing directory";
+  } catch (const ConfigError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("dw.yaml: state_file: the directory /nonexistent-dw-dir "
+                                        "of /nonexistent-dw-dir/state.yaml does not exist; "));
+  }
+  config.state_file = "/tmp";
+  EXPECT_THROW(checkStateFileWritable(config), ConfigError) << "a directory, not a file";
+  config.state_file = "/tmp/dw-config-test-state.yaml";
+  EXPECT_NO_THROW(checkStateFileWritable(config));
 }
 
 }  // namespace
