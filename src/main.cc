@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
   evthread_use_pthreads();
   ares_library_init(ARES_LIB_INIT_ALL);
   try {
+    if (command_line.command == "plan") {
+      return dw::planCommand(command_line);
+    }
     return command_line.command == "run" ? dw::runCommand(command_line)
                                          : dw::checkCommand(command_line);
   } catch (const dw::ConfigError& error) {

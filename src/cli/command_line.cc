@@ -123,6 +123,20 @@ void checkProbeCommand(const CommandLine& result, const std::set<std::string>& g
   }
 }
 
+void checkPlanCommand(const CommandLine& result, const std::set<std::string>& given) {
+  rejectOptions(result.command, given, {"--algorithm", "--rsa-bits", "--ttl"});
+  if (result.format != "text" && result.format != "json") {
+    throw std::invalid_argument("--format \"" + result.format +
+                                "\" is not a known format; use text or json");
+  }
+  if (result.config_path.empty()) {
+    throw std::invalid_argument("plan needs --config FILE");
+  }
+  if (result.zone.empty()) {
+    throw std::invalid_argument("plan needs --zone NAME, a zone of the config");
+  }
+}
+
 void checkCanariesCommand(CommandLine& result, const std::set<std::string>& given) {
   rejectOptions(result.command, given, {"--config", "--ds"});
   if (given.count("--format") == 0) {
@@ -193,15 +207,17 @@ CommandLine parseCommandLine(const std::vector<std::string>& args) {
     }
   }
   if (result.command.empty()) {
-    throw std::invalid_argument("no command given; use run, check or canaries (see --help)");
+    throw std::invalid_argument("no command given; use run, check, plan or canaries (see --help)");
   }
   if (result.command == "run" || result.command == "check") {
     checkProbeCommand(result, given);
+  } else if (result.command == "plan") {
+    checkPlanCommand(result, given);
   } else if (result.command == "canaries") {
     checkCanariesCommand(result, given);
   } else {
     throw std::invalid_argument("unknown command \"" + result.command +
-                                "\"; use run, check or canaries");
+                                "\"; use run, check, plan or canaries");
   }
   return result;
 }
@@ -209,6 +225,7 @@ CommandLine parseCommandLine(const std::vector<std::string>& args) {
 std::string usageText() {
   return "Usage: dnssec-watch run|check --config FILE [OPTIONS]\n"
          "       dnssec-watch check --config FILE --ds \"ZONE DS\" [OPTIONS]\n"
+         "       dnssec-watch plan --config FILE --zone NAME [OPTIONS]\n"
          "       dnssec-watch canaries --zone NAME [OPTIONS]\n"
          "\n"
          "Watches a DNSSEC rollout from the resolvers' side: sends validating and raw\n"
@@ -220,20 +237,26 @@ std::string usageText() {
          "  check     Run every probe once and print the results. Exit status 0 when\n"
          "            every probe is healthy, 1 when any failed, 2 on a usage or config\n"
          "            error.\n"
+         "  plan      Check one zone's servers and its parent's once, and print the\n"
+         "            rollout steps as a checklist with the measured values, the waits\n"
+         "            and the rollback of the current step. Exit status 0 when the zone\n"
+         "            is ready for its next step, 1 when not, 2 on an error.\n"
          "  canaries  Print the size canary TXT records to add to a zone: their signed\n"
          "            answers cross 512, 1232, 1400 and 1500 octets, and one is 4000.\n"
          "\n"
          "Options:\n"
          "  -c, --config FILE     YAML config file (see config/dnssec-watch.example.yaml).\n"
-         "  --format FORMAT       Output format: text or json for check (default text),\n"
+         "  --format FORMAT       Output format: text or json for check and plan (default\n"
+         "                        text),\n"
          "                        zone or json for canaries (default zone).\n"
          "  --log-level LEVEL     trace, debug, info, warn, error, critical or off\n"
          "                        (default info). Logs go to stderr.\n"
-         "  --ds \"ZONE DS\"        check: a DS for a zone of the config, as the provider\n"
+         "  --ds \"ZONE DS\"        check, plan: a DS for a zone of the config, as the provider\n"
          "                        shows it, checked against the zone's DNSKEY RRset before\n"
          "                        it is published, e.g. \"example.com 12345 13 2 0123ABCD\".\n"
          "                        Repeat for more.\n"
-         "  --zone NAME           canaries: the zone that gets the records.\n"
+         "  --zone NAME           canaries: the zone that gets the records; plan: the zone\n"
+         "                        of the config to plan for.\n"
          "  --algorithm NUMBER    canaries: DNSSEC algorithm of the zone's signatures, which\n"
          "                        sets their length: 8, 10, 13, 14, 15 or 16 (default 13).\n"
          "  --rsa-bits BITS       canaries: RSA key size for algorithms 8 and 10, 1024 to\n"

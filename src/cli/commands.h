@@ -11,18 +11,21 @@ namespace dw {
 
 // Exit statuses shared by every command.
 constexpr int kExitOk = 0;
-constexpr int kExitUnhealthy = 1;  // check: a probe failed; run: a runtime failure.
+// check: a probe failed; plan: the zone is not ready for its next step; run: a runtime
+// failure.
+constexpr int kExitUnhealthy = 1;
 constexpr int kExitUsage = 2;      // Bad arguments or a bad config.
 
 struct CommandLine {
-  std::string command;  // "run", "check", "canaries", "help" or "version".
+  std::string command;  // "run", "check", "plan", "canaries", "help" or "version".
   std::string config_path;
   std::string format = "text";  // "zone" by default for canaries.
   std::string log_level = "info";
-  // check: DS records to check before publication, as canonical zone and DS RDATA pairs.
+  // check and plan: DS records to check before publication, as canonical zone and DS RDATA
+  // pairs.
   std::vector<std::pair<std::string, std::string>> expected_ds;
 
-  // Options of canaries.
+  // Options of canaries and plan.
   std::string zone;   // Canonical: lower case with a trailing dot.
   int algorithm = 13;  // DNSSEC algorithm number of the zone's signatures.
   int rsa_bits = 2048;  // RSA modulus size, for algorithms 8 and 10.
@@ -41,6 +44,10 @@ int runCommand(const CommandLine& command_line);
 
 // Runs one round of every probe and prints the results.
 int checkCommand(const CommandLine& command_line);
+
+// Runs one round of chain checks for --zone, reads the state file, and prints the rollout
+// steps as a checklist: exit 0 when the zone is ready for its next step, 1 when not.
+int planCommand(const CommandLine& command_line);
 
 // Prints the size canary TXT records for --zone in zone-file or JSON form.
 int canariesCommand(const CommandLine& command_line);

@@ -2,7 +2,10 @@
 #include "rollout/status.h"
 
 #include <algorithm>
+#include <ctime>
 
+#include "dns/ds_check.h"
+#include "dns/message.h"
 #include "probe/chain_result.h"
 
 namespace dw {
@@ -13,7 +16,24 @@ bool samePhase(Phase a, Phase b) {
   return family(a) == family(b);
 }
 
-// The TTLs advised for the step the zone is about to take; step 1 (prepare) requires them.
+std::string utcTime(int64_t unix_time) {
+  const std::time_t time = static_cast<std::time_t>(unix_time);
+  std::tm parts{};
+  gmtime_r(&time, &parts);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S UTC", &parts);
+  return text;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) {
+    text += (text.empty() ? "" : "; ") + item;
+  }
+  return text;
+}
+
+// The TTLs above the advice for `phase`, as "soa TTL 86400 s is above the advised 3600 s".
 void noteTtls(RolloutStatus& status, Phase phase) {
   for (TtlKind kind : kTtlKinds) {
     const std::optional<uint32_t> ttl = status.ttls.get(kind);
@@ -25,23 +45,104 @@ void noteTtls(RolloutStatus& status, Phase phase) {
   }
 }
 
-void addServerBlockers(RolloutStatus& status, const ChainResult& last, bool need_signing) {
-  for (const std::string& fault : last.faults(/*include_expected_ds=*/need_signing)) {
-    status.blockers.push_back(fault);
+void check(RolloutStatus& status, std::string what, bool done, std::string detail = "") {
+  status.checks.push_back(StepCheck{std::move(what), done, std::move(detail)});
+}
+
+void checkServers(RolloutStatus& status, const ChainResult& last) {
+  std::vector<std::string> failed;
+  std::vector<std::string> out_of_sync;
+  for (const AuthServer& server : last.servers) {
+    if (server.result != "ok") {
+      failed.push_back(server.address + " " + server.result);
+    } else if (!server.in_sync) {
+      out_of_sync.push_back(server.address + " serial " + std::to_string(server.serial));
+    }
   }
-  if (!need_signing) {
-    return;
-  }
+  check(status, "every authoritative server answers", !last.servers.empty() && failed.empty(),
+        last.error.empty() ? joined(failed) : last.error);
+  check(status, "every server serves the same serial, signing and DNSKEY RRset",
+        out_of_sync.empty() && last.in_sync, joined(out_of_sync));
+}
+
+void checkSigning(RolloutStatus& status, const ChainResult& last) {
+  std::vector<std::string> unsigned_servers;
   for (const AuthServer& server : last.servers) {
     if (server.result == "ok" && !server.signed_zone) {
-      status.blockers.push_back("server " + server.address + " serves the zone unsigned");
+      unsigned_servers.push_back(server.address);
     }
+  }
+  check(status, "every server signs the zone", unsigned_servers.empty(),
+        unsigned_servers.empty() ? "" : "unsigned at " + joined(unsigned_servers));
+  std::vector<std::string> bad;
+  for (const SignatureFinding& signature : last.signatures) {
+    if (signature.expires_in <= 0 || signature.inception_age < 0 || signature.ttl_outlives) {
+      bad.push_back(signature.qname + " " + dns::rrTypeName(signature.qtype) + " at " +
+                    signature.server);
+    }
+  }
+  check(status, "no signature expired, not yet valid or outlived by its TTL", bad.empty(),
+        joined(bad));
+}
+
+void checkDs(RolloutStatus& status, const ChainResult& last, bool published) {
+  const std::vector<DsFinding>& findings = published ? last.ds : last.expected_ds;
+  std::vector<std::string> bad;
+  for (const DsFinding& finding : findings) {
+    if (finding.status != dns::DsStatus::Match) {
+      bad.push_back(finding.ds.text() + " " + std::string(dns::dsStatusName(finding.status)));
+    }
+  }
+  if (!published) {
+    if (!findings.empty()) {
+      check(status, "the DS to publish (expected_ds) matches a key that signs the DNSKEY RRset",
+            bad.empty(), joined(bad));
+    }
+    return;
+  }
+  size_t serving = 0;
+  for (const ParentServer& parent : last.parents) {
+    serving += parent.result == "ok" && !parent.ds.empty() ? 1 : 0;
+  }
+  check(status, "every parent server serves the same DS RRset",
+        last.ds_consistent && serving == last.parents.size(),
+        std::to_string(serving) + " of " + std::to_string(last.parents.size()) +
+            " parent servers serve a DS");
+  check(status, "every DS matches a key that signs the DNSKEY RRset", bad.empty(), joined(bad));
+}
+
+void checkTtls(RolloutStatus& status) {
+  for (TtlKind kind : {TtlKind::Max, TtlKind::Soa, TtlKind::SoaMinimum}) {
+    const std::optional<uint32_t> ttl = status.ttls.get(kind);
+    const uint32_t advised = advisedTtl(kind, Phase::Unsigned).value_or(0);
+    check(status, std::string(ttlKindName(kind)) + " TTL at most " + std::to_string(advised) + " s",
+          ttl && *ttl <= advised, ttl ? std::to_string(*ttl) + " s" : "not measured");
   }
 }
 
-void describeStep(RolloutStatus& status, const ChainResult* last) {
+void checkTimes(RolloutStatus& status, int64_t now) {
+  const PhaseSchedule& schedule = status.schedule;
   const Phase phase = *status.phase;
-  switch (phase) {
+  if (phase == Phase::Signed) {
+    check(status, "wait until resolvers drop the unsigned answers they cached",
+          now >= schedule.wait_end, "until " + utcTime(schedule.wait_end));
+  } else if (phase == Phase::DsPublished) {
+    const uint32_t ns_ttl = status.ttls.longest({TtlKind::NsParent, TtlKind::NsZone});
+    check(status,
+          "wait 10 minutes after the DS reached every parent server, then the largest NS TTL (" +
+              std::to_string(ns_ttl) + " s)",
+          schedule.wait_known && now >= schedule.wait_end,
+          schedule.wait_known ? "until " + utcTime(schedule.wait_end)
+                              : "the DS has not reached every parent server");
+  }
+  if (phase == Phase::Signed || phase == Phase::DsPublished) {
+    check(status, "two-week watch without failures", schedule.wait_known && now >= schedule.watch_end,
+          schedule.wait_known ? "until " + utcTime(schedule.watch_end) : "starts after the wait");
+  }
+}
+
+void describeStep(RolloutStatus& status) {
+  switch (*status.phase) {
     case Phase::Unsigned:
       status.next_step = "enable signing";
       status.rollback = "undo the TTL changes";
@@ -56,28 +157,34 @@ void describeStep(RolloutStatus& status, const ChainResult* last) {
       break;
     case Phase::DsPublished:
     case Phase::Stable:
-      status.next_step = phase == Phase::DsPublished ? "let the two-week watch end"
-                                                     : "none; the DS TTL may rise to 1 hour";
+      status.next_step = *status.phase == Phase::DsPublished
+                             ? "let the two-week watch end"
+                             : "none; the DS TTL may rise to 1 hour";
       status.rollback = "remove the DS at the parent, then wait its TTL";
       status.rollback_effective = status.ttls.longest({TtlKind::Ds});
       break;
   }
-  if (last == nullptr) {
-    status.blockers.push_back("no chain-check round has run yet");
-    return;
+}
+
+void checkStep(RolloutStatus& status, const ChainResult* last, int64_t now) {
+  if (status.mismatch) {
+    check(status, "the servers serve the configured phase", false,
+          "the config says " + std::string(phaseName(*status.configured)) +
+              " but the servers serve " + std::string(phaseName(*status.detected)));
   }
-  addServerBlockers(status, *last, phase != Phase::Unsigned);
-  if (phase == Phase::Unsigned) {
-    for (const std::string& note : status.ttl_notes) {
-      status.blockers.push_back(note);
+  if (last == nullptr) {
+    check(status, "a chain-check round reached the servers", false, "no round has run yet");
+  } else {
+    const Phase phase = *status.phase;
+    checkServers(status, *last);
+    if (phase == Phase::Unsigned) {
+      checkTtls(status);
+    } else {
+      checkSigning(status, *last);
+      checkDs(status, *last, phase != Phase::Signed);
     }
   }
-  if (phase == Phase::Signed && last->parents.empty() && !last->parent.empty()) {
-    status.blockers.push_back("no parent server of " + last->parent + " was found");
-  }
-  if (phase == Phase::DsPublished && !status.schedule.wait_known) {
-    status.blockers.push_back("the DS is not yet served by every parent server");
-  }
+  checkTimes(status, now);
 }
 
 // The history's times apply when it saw the zone in the phase the status is about.
@@ -89,10 +196,11 @@ void takeTimes(RolloutStatus& status, const ZoneHistory& history, int64_t now) {
     status.schedule = phaseSchedule(history, phase);
     return;
   }
-  // The config names a phase the servers do not show: time starts now.
+  // The config names a phase the servers do not show, so its time starts now.
   ZoneHistory assumed = history;
   assumed.since = now;
   assumed.ds_everywhere_at = phase == Phase::DsPublished ? now : 0;
+  status.since = now;
   status.since_first_seen = true;
   status.schedule = phaseSchedule(assumed, phase);
 }
@@ -120,14 +228,14 @@ RolloutStatus evaluateRollout(const std::string& zone, const ZoneHistory& histor
   takeTimes(status, history, now);
   status.next_step_at = std::max(status.schedule.wait_end, status.schedule.watch_end);
   noteTtls(status, *status.phase);
-  describeStep(status, last);
-  if (status.mismatch) {
-    status.blockers.push_back("the config says " + std::string(phaseName(*configured)) +
-                              " but the servers serve " +
-                              std::string(phaseName(*history.phase)));
+  describeStep(status);
+  checkStep(status, last, now);
+  for (const StepCheck& item : status.checks) {
+    if (!item.done) {
+      status.blockers.push_back(item.detail.empty() ? item.what : item.what + ": " + item.detail);
+    }
   }
-  status.ready = status.blockers.empty() && status.schedule.wait_known &&
-                 now >= status.next_step_at;
+  status.ready = status.blockers.empty();
   return status;
 }
 

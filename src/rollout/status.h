@@ -15,6 +15,13 @@ namespace dw {
 
 struct ChainResult;
 
+// One condition of the current step, met or not.
+struct StepCheck {
+  std::string what;    // "every server signs the zone"
+  bool done = false;
+  std::string detail;  // What was measured: values, servers, times.
+};
+
 struct RolloutStatus {
   std::string zone;
   std::optional<Phase> phase;       // The configured phase, else the detected one.
@@ -28,10 +35,11 @@ struct RolloutStatus {
   PhaseSchedule schedule;
   int64_t next_step_at = 0;  // The later of the wait's and the watch's end.
   std::string next_step;     // What the operator does next, in words.
-  // Conditions for the next step that do not hold, in words; with time still to wait, the
-  // next step is not ready either.
+  // The conditions of the current step, the waits last.
+  std::vector<StepCheck> checks;
+  // The conditions that do not hold, waits included, each as "what: detail".
   std::vector<std::string> blockers;
-  bool ready = false;  // No blocker and the time has come.
+  bool ready = false;  // Every check done.
 
   std::string rollback;             // The rollback of the current step, in words.
   uint32_t rollback_effective = 0;  // Seconds until resolvers see the rollback.

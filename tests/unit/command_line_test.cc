@@ -103,7 +103,7 @@ TEST(ParseCommandLineTest, RejectsUnknownCommand) {
 }
 
 TEST(ParseCommandLineTest, RejectsMissingCommand) {
-  EXPECT_THAT(parseError({"--config", "watch.yaml"}), HasSubstr("run, check or canaries"));
+  EXPECT_THAT(parseError({"--config", "watch.yaml"}), HasSubstr("run, check, plan or canaries"));
 }
 
 TEST(ParseCommandLineTest, RejectsEmptyArguments) { EXPECT_NE(parseError({}), "no error"); }
@@ -234,6 +234,40 @@ TEST(ParseCommandLineTest, RejectsZoneWithSpaceOrWildcard) {
   EXPECT_THAT(parseError({"check", "--config", "c.yaml", "--ds",
                           "b\u00fccher.lab 12345 13 2 ABCD"}),
               HasSubstr("contains non-ASCII characters"));
+}
+
+}  // namespace
+}  // namespace dw
+
+namespace dw {
+namespace {
+
+TEST(ParsePlanCommandTest, ParsesConfigZoneFormatAndDs) {
+  const CommandLine parsed =
+      parseCommandLine({"plan", "--config", "w.yaml", "--zone", "Example.COM", "--format", "json",
+                        "--ds", "example.com 12345 13 2 ABCD"});
+  EXPECT_EQ(parsed.command, "plan");
+  EXPECT_EQ(parsed.config_path, "w.yaml");
+  EXPECT_EQ(parsed.zone, "example.com.");
+  EXPECT_EQ(parsed.format, "json");
+  ASSERT_EQ(parsed.expected_ds.size(), 1u);
+}
+
+TEST(ParsePlanCommandTest, NeedsConfigAndZone) {
+  EXPECT_EQ(parseError({"plan", "--zone", "example.com"}), "plan needs --config FILE");
+  EXPECT_EQ(parseError({"plan", "--config", "w.yaml"}),
+            "plan needs --zone NAME, a zone of the config");
+}
+
+TEST(ParsePlanCommandTest, RejectsCanaryOptionsAndZoneFormat) {
+  EXPECT_THAT(parseError({"plan", "--config", "w.yaml", "--zone", "a.b", "--ttl", "60"}),
+              HasSubstr("--ttl does not apply to plan"));
+  EXPECT_THAT(parseError({"plan", "--config", "w.yaml", "--zone", "a.b", "--format", "zone"}),
+              HasSubstr("--format \"zone\" is not a known format"));
+}
+
+TEST(ParsePlanCommandTest, UsageNamesPlan) {
+  EXPECT_THAT(usageText(), HasSubstr("dnssec-watch plan --config FILE --zone NAME"));
 }
 
 }  // namespace

@@ -173,7 +173,7 @@ TEST(EvaluateRolloutTest, PrepareNeedsTheTtlsLowered) {
   EXPECT_EQ(status.phase, Phase::Unsigned);
   EXPECT_EQ(status.next_step, "enable signing");
   EXPECT_FALSE(status.ready);
-  EXPECT_THAT(status.blockers, testing::Contains(HasSubstr("max TTL 86400 s is above")));
+  EXPECT_THAT(status.blockers, testing::Contains(HasSubstr("max TTL at most 3600 s: 86400 s")));
   EXPECT_EQ(status.rollback_effective, 0u);
 
   const ChainResult low = round({false}, {false}, 3600);
@@ -194,7 +194,9 @@ TEST(EvaluateRolloutTest, SigningWaitsTheOldTtlAndTheWatch) {
   EXPECT_EQ(status.schedule.wait_end, kT0 + 60 + 3600);
   EXPECT_EQ(status.next_step_at, kT0 + 60 + 14 * kDay);
   EXPECT_FALSE(status.ready);
-  EXPECT_TRUE(status.blockers.empty()) << testing::PrintToString(status.blockers);
+  ASSERT_EQ(status.blockers.size(), 2u) << testing::PrintToString(status.blockers);
+  EXPECT_THAT(status.blockers[0], HasSubstr("wait until resolvers drop the unsigned answers"));
+  EXPECT_THAT(status.blockers[1], HasSubstr("two-week watch"));
   EXPECT_EQ(status.rollback_effective, 3600u);
 
   status = evaluateRollout("example.com.", history, &signed_round, std::nullopt,
@@ -212,7 +214,7 @@ TEST(EvaluateRolloutTest, ServerStillUnsignedBlocksTheDs) {
       evaluateRollout("example.com.", history, &now, std::nullopt, kT0 + 20 * kDay);
   EXPECT_FALSE(status.ready);
   EXPECT_THAT(status.blockers,
-              testing::Contains(HasSubstr("server 192.0.2.2 serves the zone unsigned")));
+              testing::Contains(HasSubstr("every server signs the zone: unsigned at 192.0.2.2")));
 }
 
 TEST(EvaluateRolloutTest, ConfiguredPhaseWinsAndAMismatchIsABlocker) {
@@ -243,7 +245,7 @@ TEST(EvaluateRolloutTest, NoRoundYetIsNotReady) {
       evaluateRollout("example.com.", history, nullptr, std::nullopt, kT0);
   EXPECT_EQ(status.phase, Phase::DsPublished);
   EXPECT_FALSE(status.ready);
-  EXPECT_THAT(status.blockers, testing::Contains(HasSubstr("no chain-check round")));
+  EXPECT_THAT(status.blockers, testing::Contains(HasSubstr("no round has run yet")));
 }
 
 // --- the state file ---------------------------------------------------------------------
