@@ -155,9 +155,17 @@ TEST(RuleFilesTest, EveryAlertHasFiringAndQuietUnitTest) {
   }
 }
 
+// Expects every dnssec_watch_* selector of `expr` to filter by the vantage variable.
+void expectVantageFilter(const std::string& where, const std::string& expr) {
+  static const std::regex kSelector(R"(dnssec_watch_\w+\{([^}]*)\})");
+  for (std::sregex_iterator it(expr.begin(), expr.end(), kSelector), end; it != end; ++it) {
+    EXPECT_NE((*it)[1].str().find("vantage=~\"$vantage\""), std::string::npos)
+        << where << ": every selector filters by $vantage: " << (*it)[0].str();
+  }
+}
+
 TEST(DashboardsTest, DeclareDatasourceAndFilterVariables) {
   std::set<std::string> uids;
-  const std::regex selector(R"(dnssec_watch_\w+\{([^}]*)\})");
   for (const std::string& file : dashboardFiles(kSource)) {
     SCOPED_TRACE(file);
     const nlohmann::json dashboard = nlohmann::json::parse(std::ifstream(file));
@@ -185,12 +193,12 @@ TEST(DashboardsTest, DeclareDatasourceAndFilterVariables) {
       EXPECT_EQ(panel["datasource"].value("uid", ""), "${datasource}") << title;
       ASSERT_FALSE(panel["targets"].empty()) << title;
       for (const nlohmann::json& target : panel["targets"]) {
-        const std::string expr = target.value("expr", "");
-        for (std::sregex_iterator it(expr.begin(), expr.end(), selector), end; it != end; ++it) {
-          EXPECT_NE((*it)[1].str().find("vantage=~\"$vantage\""), std::string::npos)
-              << title << ": every selector filters by $vantage: " << (*it)[0].str();
-        }
+        expectVantageFilter(title, target.value("expr", ""));
       }
+    }
+    for (const nlohmann::json& annotation : dashboard["annotations"]["list"]) {
+      expectVantageFilter("annotation " + annotation.value("name", ""),
+                          annotation.value("expr", ""));
     }
   }
   EXPECT_EQ(uids.size(), 4u);
