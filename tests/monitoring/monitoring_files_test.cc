@@ -82,8 +82,16 @@ TEST(RuleFilesTest, RecordedNamesAreDefined) {
 }
 
 // The values of the decision label, which the Alertmanager config groups by.
-const std::set<std::string> kDecisions = {"remove-ds", "disable-signing", "fix-ds",
-                                          "re-sign",   "sync-servers",    "prober"};
+const std::set<std::string> kDecisions = {
+    "remove-ds", "disable-signing", "fix-ds",    "re-sign",    "sync-servers",
+    "prober",    "lower-ttl",       "fix-phase", "early-step", "state-file"};
+
+// Decisions about dnssec-watch itself, whose alerts name no zone.
+const std::set<std::string> kInstanceDecisions = {"prober", "state-file"};
+
+// Rule files whose alerts judge a zone as a whole (its servers, DS, TTLs or phase), not what a
+// resolver does with it, so they name no resolver.
+const std::set<std::string> kZoneLevelRuleFiles = {"chain.yaml", "rollout.yaml"};
 
 TEST(RuleFilesTest, AlertsHaveSeveritySummaryAndRunbook) {
   const std::set<std::string> anchors = headingAnchors(fs::path(kSource) / "docs/runbooks.md");
@@ -103,11 +111,11 @@ TEST(RuleFilesTest, AlertsHaveSeveritySummaryAndRunbook) {
         EXPECT_TRUE(severity == "page" || severity == "warning") << name << ": " << severity;
         EXPECT_TRUE(kDecisions.count(decision)) << name << ": " << decision;
         EXPECT_FALSE(summary.empty()) << name;
-        if (decision != "prober") {
+        const bool about_instance = kInstanceDecisions.count(decision) > 0;
+        if (!about_instance) {
           EXPECT_NE(summary.find("$labels.zone"), std::string::npos) << name << ": " << summary;
         }
-        // The chain checks ask the zone's servers directly, so their alerts name no resolver.
-        if (decision != "prober" && fs::path(file).filename() != "chain.yaml") {
+        if (!about_instance && !kZoneLevelRuleFiles.count(fs::path(file).filename().string())) {
           EXPECT_NE(summary.find("$labels.resolver"), std::string::npos) << name << ": " << summary;
         }
         const std::string prefix = "docs/runbooks.md#";
@@ -147,9 +155,17 @@ TEST(RuleFilesTest, EveryAlertHasFiringAndQuietUnitTest) {
   }
 }
 
+// Expects every dnssec_watch_* selector of `expr` to filter by the vantage variable.
+void expectVantageFilter(const std::string& where, const std::string& expr) {
+  static const std::regex kSelector(R"(dnssec_watch_\w+\{([^}]*)\})");
+  for (std::sregex_iterator it(expr.begin(), expr.end(), kSelector), end; it != end; ++it) {
+    EXPECT_NE((*it)[1].str().find("vantage=~\"$vantage\""), std::string::npos)
+        << where << ": every selector filters by $vantage: " << (*it)[0].str();
+  }
+}
+
 TEST(DashboardsTest, DeclareDatasourceAndFilterVariables) {
   std::set<std::string> uids;
-  const std::regex selector(R"(dnssec_watch_\w+\{([^}]*)\})");
   for (const std::string& file : dashboardFiles(kSource)) {
     SCOPED_TRACE(file);
     const nlohmann::json dashboard = nlohmann::json::parse(std::ifstream(file));
@@ -177,12 +193,12 @@ TEST(DashboardsTest, DeclareDatasourceAndFilterVariables) {
       EXPECT_EQ(panel["datasource"].value("uid", ""), "${datasource}") << title;
       ASSERT_FALSE(panel["targets"].empty()) << title;
       for (const nlohmann::json& target : panel["targets"]) {
-        const std::string expr = target.value("expr", "");
-        for (std::sregex_iterator it(expr.begin(), expr.end(), selector), end; it != end; ++it) {
-          EXPECT_NE((*it)[1].str().find("vantage=~\"$vantage\""), std::string::npos)
-              << title << ": every selector filters by $vantage: " << (*it)[0].str();
-        }
+        expectVantageFilter(title, target.value("expr", ""));
       }
+    }
+    for (const nlohmann::json& annotation : dashboard["annotations"]["list"]) {
+      expectVantageFilter("annotation " + annotation.value("name", ""),
+                          annotation.value("expr", ""));
     }
   }
   EXPECT_EQ(uids.size(), 4u);
