@@ -206,3 +206,28 @@ TEST(RunCacheTest, EveryValidatingProbeReachesResolver) {
 
 }  // namespace
 }  // namespace dw::test
+
+namespace dw::test {
+namespace {
+
+TEST(RunStateFileTest, MissingStateDirectoryExitsTwoBeforeListening) {
+  const Lab lab = readLab();
+  const int port = freePort();
+  std::string yaml = labConfig(lab, {"validating " + lab.validating},
+                               "listen: 127.0.0.1:" + std::to_string(port) + "\n");
+  const std::string state_key = "state_file: state.yaml";
+  yaml.replace(yaml.find(state_key), state_key.size(),
+               "state_file: /nonexistent-dw-state/state.yaml");
+  const std::string config = writeTempFile("nostate.yaml", yaml);
+  const CommandResult result = runBinary({"run", "--config", config});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find(config + ": state_file: the directory /nonexistent-dw-state of "
+                                     "/nonexistent-dw-state/state.yaml does not exist; create"),
+            std::string::npos)
+      << result.err;
+  std::string body;
+  EXPECT_EQ(httpGet("http://127.0.0.1:" + std::to_string(port) + "/-/healthy", body), 0);
+}
+
+}  // namespace
+}  // namespace dw::test
