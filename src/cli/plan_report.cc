@@ -36,7 +36,10 @@ std::string stepState(size_t step, Phase phase) {
   if (step < current) {
     return "done";
   }
-  return step == current ? "current" : step == current + 1 ? "next" : "later";
+  if (step == current) {
+    return "current";
+  }
+  return step == current + 1 ? "next" : "later";
 }
 
 std::string utc(int64_t unix_time) {
@@ -184,7 +187,9 @@ void printPlan(std::ostream& out, const PlanInput& plan) {
   }
   out << "State file: " << plan.state_file << " (" << outcomeName(plan.state_outcome)
       << (plan.state_problem.empty() ? "" : ": " + plan.state_problem) << ")\n\n";
+
   printSteps(out, status);
+
   out << "\nTTLs (seconds):";
   for (TtlKind kind : kTtlKinds) {
     if (const std::optional<uint32_t> ttl = status.ttls.get(kind)) {
@@ -195,6 +200,7 @@ void printPlan(std::ostream& out, const PlanInput& plan) {
   for (const std::string& note : status.ttl_notes) {
     out << "  off the advice: " << note << "\n";
   }
+
   out << "\nNext step: " << status.next_step << "\n";
   if (status.next_step_at > 0) {
     out << "Earliest safe time: " << utc(status.next_step_at) << "\n";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// What dnssec-watch has seen of a zone's rollout over time: its phase, when it entered it,
-// and the times the waits of each step are measured from. Kept in the state file, so a
-// restart loses none of it.
+// The history of a zone's rollout as dnssec-watch saw it: its phase, when it entered it, and
+// the times the waits of each step are measured from. Kept in the state file, so a restart
+// loses none of it.
 #pragma once
 
 #include <cstdint>

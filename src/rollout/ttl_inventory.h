@@ -30,13 +30,14 @@ constexpr std::array<TtlKind, 7> kTtlKinds{TtlKind::Max,      TtlKind::Soa,    T
 // "max", "soa", "soa_minimum", "ns_parent", "ns_zone", "ds", "dnskey": the metric label.
 std::string_view ttlKindName(TtlKind kind);
 
-// Each TTL in seconds, the largest over the servers that answered; nullopt when no server
-// served it (no DS before step 3, no DNSKEY before step 2).
+// Each TTL in seconds, the largest over the servers that answered. A TTL is nullopt when no
+// server served its RRset, such as the DS before step 3 or the DNSKEY RRset before step 2.
 class TtlInventory {
  public:
   std::optional<uint32_t> get(TtlKind kind) const { return values_[index(kind)]; }
   void raise(TtlKind kind, uint32_t ttl);
-  // The longest time any of `kinds` keeps data in a cache; 0 when none is known.
+  // The maximum of the TTLs of `kinds`: how long a cache may keep that data. 0 when none is
+  // known.
   uint32_t longest(std::initializer_list<TtlKind> kinds) const;
 
  private:
