@@ -220,6 +220,8 @@ TEST(ChainCommandLineTest, DsOptionIsCheckedLikeConfigDs) {
 
 bool isOne(double value) { return value == 1; }
 
+void expectRolloutMetrics(const std::string& text);
+
 TEST(ChainMetricsTest, DaemonExportsTheFindings) {
   const Lab lab = readLab();
   const int port = freePort();
@@ -263,6 +265,36 @@ TEST(ChainMetricsTest, DaemonExportsTheFindings) {
                   {{"zone", "good.lab."}, {"qname", "good.lab."}, {"qtype", "SOA"}}), 0);
   EXPECT_GT(value("dnssec_watch_auth_checks_total",
                   {{"zone", "good.lab."}, {"server", lab.auth}, {"result", "ok"}}), 0);
+  expectRolloutMetrics(text);
+}
+
+// The rollout phase and TTL inventory of the lab zones, from the same rounds.
+void expectRolloutMetrics(const std::string& text) {
+  auto value = [&](const std::string& name, const std::map<std::string, std::string>& labels) {
+    return metricValue(text, name, labels);
+  };
+  auto phase = [&](const std::string& zone, const std::string& name) {
+    return value("dnssec_watch_rollout_phase", {{"zone", zone}, {"phase", name}});
+  };
+  EXPECT_EQ(phase("unsigned.lab.", "unsigned"), 1);
+  EXPECT_EQ(phase("halfsigned.lab.", "unsigned"), 1) << "one of its two servers signs";
+  EXPECT_EQ(phase("good.lab.", "ds_published"), 1);
+  EXPECT_EQ(phase("good.lab.", "signed"), 0);
+  EXPECT_EQ(value("dnssec_watch_rollout_ready", {{"zone", "unsigned.lab."}}), 1);
+  EXPECT_EQ(value("dnssec_watch_rollout_ready", {{"zone", "good.lab."}}), 0);
+  EXPECT_GT(value("dnssec_watch_rollout_watch_remaining_seconds", {{"zone", "good.lab."}}),
+            13 * kDay);
+  EXPECT_EQ(value("dnssec_watch_rollout_rollback_effective_seconds", {{"zone", "good.lab."}}),
+            300) << "the DS TTL";
+  EXPECT_EQ(value("dnssec_watch_ttl_seconds", {{"zone", "good.lab."}, {"ttl", "ns_parent"}}),
+            300);
+  EXPECT_EQ(value("dnssec_watch_ttl_above_recommendation",
+                  {{"zone", "good.lab."}, {"ttl", "ds"}}), 0);
+  EXPECT_EQ(value("dnssec_watch_ttl_seconds", {{"zone", "longttl.lab."}, {"ttl", "max"}}), kDay);
+  EXPECT_EQ(value("dnssec_watch_ttl_above_recommendation",
+                  {{"zone", "longttl.lab."}, {"ttl", "max"}}), 1);
+  EXPECT_EQ(value("dnssec_watch_state_file_errors_total", {{"reason", "missing"}}), 1);
+  EXPECT_EQ(value("dnssec_watch_state_file_errors_total", {{"reason", "write"}}), 0);
 }
 
 }  // namespace
