@@ -116,6 +116,17 @@ Lab readLab() {
   return lab;
 }
 
+// LAB_NET comes from the lab's addresses, so that the script also finds a lab that was
+// started with a LAB_NET other than the one in this process's environment.
+CommandOutput runLabScript(const std::string& arguments) {
+  const Lab lab = readLab();
+  const std::string command =
+      "LAB_DIR=" + shellQuote(lab.dir) +
+      " LAB_NET=" + shellQuote(lab.validating.substr(0, lab.validating.rfind('.'))) + " bash " +
+      shellQuote(std::string(DW_SOURCE_DIR) + "/tests/lab/lab.sh") + " " + arguments;
+  return runCommand(command);
+}
+
 std::string labConfig(const Lab& lab, const std::vector<std::string>& resolvers,
                       const std::string& extra) {
   std::ostringstream yaml;

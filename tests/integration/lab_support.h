@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "monitoring_files.h"
+
 namespace dw::test {
 
 // The running lab, as tests/lab/lab.sh describes it in LAB_DIR/lab.env.
@@ -26,6 +28,10 @@ struct Lab {
 
 // Reads LAB_DIR (default /tmp/dnssec-watch-test-lab)/lab.env; fails the test if missing.
 Lab readLab();
+
+// Runs tests/lab/lab.sh with `arguments`, e.g. "set-ds good right", on the running lab of
+// LAB_DIR and waits for it.
+CommandOutput runLabScript(const std::string& arguments);
 
 // Returns a lab config in YAML with the given resolvers ("name address[:port]" items) and
 // extra top-level lines; every zone of the lab is probed.

@@ -112,17 +112,11 @@ TEST(DurationScalingTest, ChangesOnlyDurations) {
   EXPECT_EQ(withoutDurations(rule), withoutDurations(scaleDurations(rule)));
 }
 
-// Runs tests/lab/lab.sh set-ds for good.lab. in the running lab. LAB_NET is derived from the
-// lab's addresses because ctest passes the integration tests only LAB_DIR.
+// Runs tests/lab/lab.sh set-ds for good.lab. in the running lab.
 int setGoodDs(const std::string& choice) {
-  const Lab lab = readLab();
-  const std::string command =
-      "LAB_DIR=" + shellQuote(lab.dir) +
-      " LAB_NET=" + shellQuote(lab.validating.substr(0, lab.validating.rfind('.'))) + " bash " +
-      shellQuote(std::string(DW_SOURCE_DIR) + "/tests/lab/lab.sh") + " set-ds good " + choice;
-  const CommandOutput result = runCommand(command);
+  const CommandOutput result = runLabScript("set-ds good " + choice);
   if (result.exit_code != 0) {
-    ADD_FAILURE() << command << " failed:\n" << result.output;
+    ADD_FAILURE() << "lab.sh set-ds good " << choice << " failed:\n" << result.output;
   }
   return result.exit_code;
 }

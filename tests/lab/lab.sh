@@ -6,8 +6,12 @@
 # non-validating Unbound resolver, all on loopback addresses. The resolvers
 # only know the lab root (a stub-zone for "."), so nothing leaves
 # loopback. See README.md next to this script for the zone table.
+# sign, unsign and set-ds walk rollout.lab. through a DNSSEC rollout and back
+# while the lab runs.
 #
-# Usage: lab.sh start|stop|restart|status|set-ds ZONE right|wrong
+# Usage: lab.sh start|stop|restart|status
+#        lab.sh set-ds ZONE right|wrong|none
+#        lab.sh sign|unsign ZONE
 # Environment:
 #   LAB_DIR  state directory (default /tmp/dnssec-watch-lab)
 #   LAB_NET  first three octets of the lab addresses, must be inside
@@ -25,7 +29,7 @@ readonly TLD=lab
 readonly TTL=300
 # Child zones of lab. The function zone_kind maps each one to how it is signed.
 readonly CHILD_ZONES=(good unsigned nods bogusds expired partialds halfsigned staleds zskds future
-  longttl)
+  longttl rollout)
 # Child zones that the second NSD serves as well (see zone_kind).
 readonly SECOND_SERVER_ZONES=(halfsigned)
 readonly SERVERS=(nsd nsd2 unbound-validating unbound-nonvalidating)
@@ -43,15 +47,23 @@ die() {
 
 usage() {
   cat >&2 <<EOF
-Usage: lab.sh start|stop|restart|status|set-ds ZONE right|wrong
+Usage: lab.sh start|stop|restart|status
+       lab.sh set-ds ZONE right|wrong|none
+       lab.sh sign|unsign ZONE
   start    generate fresh keys and zones and start the lab; exits 0 at once
            if all four servers already run and answer
   stop     stop the lab servers started from LAB_DIR
   restart  stop, then start with fresh keys and zones
   status   print each server's pid and whether it answers; exits 0 if all
            four answer, 3 otherwise
-  set-ds   publish in lab. the right DS of child ZONE (e.g. good) or a DS of
-           a key that ZONE does not have, and flush the resolvers' caches
+  set-ds   publish in lab. the right DS of child ZONE (e.g. good), a DS of a
+           key that ZONE does not have, or no DS, and flush the resolvers' caches
+  sign     sign ZONE, a zone of kind rollout (rollout), with a new KSK and ZSK
+           (or its current keys if it is signed already), write its DS for
+           "set-ds ZONE right", wait until NSD serves it signed and flush the
+           resolvers' caches
+  unsign   serve ZONE unsigned again, wait until NSD does and flush the
+           resolvers' caches
 Environment: LAB_DIR (default /tmp/dnssec-watch-lab), LAB_NET (default 127.53.0),
   DW_BINARY (dnssec-watch binary that prints the size canaries of good.lab.)
 EOF
@@ -280,7 +292,8 @@ ds_record() {
 }
 
 # How each child zone differs: signed or not, DS in lab. or not, signatures
-# valid or expired.
+# valid or expired. A zone of kind rollout starts unsigned without DS, and
+# only sign and unsign change that while the lab runs.
 zone_kind() {
   case $1 in
     good) echo secure ;;
@@ -294,6 +307,7 @@ zone_kind() {
     zskds) echo ds-for-zsk ;;
     future) echo future-signatures ;;
     longttl) echo ttl-outlives-signatures ;;
+    rollout) echo rollout ;;
     *) die "no zone kind for '$1'" ;;
   esac
 }
@@ -337,6 +351,12 @@ child_zone_records() {
     # 7 characters of prefix + 217 of filler = one 224-byte string.
     echo "big TXT \"big-$i-$filler\""
   done
+}
+
+# Prints a child zone without signatures or canaries: plain_child_zone ZONE SERIAL.
+plain_child_zone() {
+  zone_header "$1" "$2"
+  child_zone_records "$1"
 }
 
 # Prints the size canary TXT records of a zone signed with algorithm 13, from
@@ -418,7 +438,7 @@ build_child_zone() {
   } >"$source"
 
   case $kind in
-    unsigned)
+    unsigned | rollout)
       # NSD loads the plain file, copied to the .signed name so that
       # nsd.conf names every zone file the same way.
       cp -- "$source" "$source.signed"
@@ -449,10 +469,7 @@ build_child_zone() {
       ;;
     unsigned-at-second-server)
       # The second NSD still serves the zone unsigned, with the serial before.
-      {
-        zone_header "$zone" "$((SERIAL - 1))"
-        child_zone_records "$zone"
-      } >"$source.unsigned"
+      plain_child_zone "$zone" "$((SERIAL - 1))" >"$source.unsigned"
       sign_zone "$zone" "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION" >/dev/null
       ;;
     ds-for-old-key)
@@ -697,13 +714,25 @@ EOF
 
 # --- changing the DS of a running lab ---------------------------------------
 
+# Exits with an error unless NAME is one of CHILD_ZONES.
+require_child_zone() {
+  [[ " ${CHILD_ZONES[*]} " == *" $1 "* ]] ||
+    die "unknown child zone '$1': expected one of ${CHILD_ZONES[*]}"
+}
+
 # Prints the DS set to publish for a child zone: "right" is the DS of the
 # child's KSK, "wrong" the DS of a KSK that the child never publishes,
-# generated once per start.
+# generated once per start, and "none" is the empty set.
 ds_for() {
   local zone_file="$LAB_DIR/zones/$1.$TLD" wrong_key
   case $2 in
-    right) cat -- "$zone_file.ds" ;;
+    right)
+      # A rollout zone gets its first KSK, and so its DS, from sign.
+      if [[ ! -s $zone_file.ds && $(zone_kind "$1") == rollout ]]; then
+        die "$1.$TLD. has never been signed, so it has no DS; run 'lab.sh sign $1' first"
+      fi
+      cat -- "$zone_file.ds"
+      ;;
     wrong)
       if [[ ! -s $zone_file.wrong-ds ]]; then
         wrong_key=$(generate_key "$1.$TLD." -k)
@@ -711,41 +740,68 @@ ds_for() {
       fi
       cat -- "$zone_file.wrong-ds"
       ;;
-    *) die "invalid DS choice '$2': expected right or wrong" ;;
+    none) ;;
+    *) die "invalid DS choice '$2': expected right, wrong or none" ;;
   esac
 }
 
-# Waits until NSD serves the DS set in FILE for a child zone.
+# Prints the keytag and digest of each DS that SERVER serves for a child zone,
+# sorted and in capitals. Fails unless the response is authoritative, so that
+# a timeout does not pass for an empty DS set.
+served_ds() {
+  local name=$1 server=$2 output
+  output=$(dig "@$server" -p "$DNS_PORT" +time=1 +tries=1 +norecurse +nosplit +noall \
+    +comments +answer "$name.$TLD." DS) || return 1
+  grep -q 'status: NOERROR' <<<"$output" && grep -q 'flags:.* aa' <<<"$output" || return 1
+  awk '$4 == "DS" { print $5, toupper($8) }' <<<"$output" | sort
+}
+
+# Waits until NSD serves the DS set in FILE for a child zone. An empty FILE
+# means waiting until NSD serves no DS.
 wait_for_ds() {
   local name=$1 file=$2 server=$3 expected served deadline
   # Keytag and digest of each DS, in capitals as dig prints them.
-  expected=$(awk '{ print $5, toupper($8) }' "$file" | sort)
+  expected=$(awk 'NF { print $5, toupper($8) }' "$file" | sort)
   deadline=$((SECONDS + READY_TIMEOUT_S))
   while ((SECONDS < deadline)); do
-    served=$(dig "@$server" -p "$DNS_PORT" +time=1 +tries=1 +norecurse +short +nosplit \
-      "$name.$TLD." DS | awk '{ print $1, toupper($4) }' | sort)
-    [[ $served == "$expected" ]] && return 0
+    if served=$(served_ds "$name" "$server") && [[ $served == "$expected" ]]; then
+      return 0
+    fi
     sleep 0.1
   done
-  report_failure nsd "$server did not serve the new DS of $name.$TLD. within ${READY_TIMEOUT_S}s"
+  report_failure nsd "$server did not serve the new DS set of $name.$TLD. within ${READY_TIMEOUT_S}s"
   return 1
 }
 
-# Publishes the right or a wrong DS for a child zone in lab.: signs lab.
-# again with its own keys, makes NSD reload its zones and flushes what both
-# resolvers cached at or below the child zone, so that the next query
-# validates against the new DS.
+# Removes what both resolvers cached at or below a child zone, and all data
+# they marked bogus, so that the next query resolves and validates anew.
+flush_resolvers() {
+  local name=$1 resolver
+  for resolver in unbound-validating unbound-nonvalidating; do
+    unbound-control -c "$(server_conf "$resolver")" flush_zone "$name.$TLD." >/dev/null ||
+      die "unbound-control failed to flush $name.$TLD. on $resolver"
+    unbound-control -c "$(server_conf "$resolver")" flush_bogus >/dev/null ||
+      die "unbound-control failed to flush bogus data on $resolver"
+  done
+}
+
+# Publishes the right DS, a wrong DS or no DS for a child zone in lab.: signs
+# lab. again with its own keys, makes NSD reload its zones and flushes what
+# both resolvers cached at or below the child zone, so that the next query
+# validates against the new DS set.
 set_ds() {
-  local name=$1 choice=$2 source="$LAB_DIR/zones/$TLD.zone" published ds ksk zsk resolver
-  [[ " ${CHILD_ZONES[*]} " == *" $name "* ]] ||
-    die "unknown child zone '$name': expected one of ${CHILD_ZONES[*]}"
+  local name=$1 choice=$2 source="$LAB_DIR/zones/$TLD.zone" published ds ksk zsk
+  require_child_zone "$name"
   lab_is_running || die "the lab in $LAB_DIR is not running; run start first"
   # A lab started by a lab.sh without set-ds lacks these files; change nothing then.
   [[ -r $source.keys && -r $LAB_DIR/zones/$name.$TLD.ds ]] ||
     die "the lab in $LAB_DIR has no $source.keys or zones/$name.$TLD.ds; run restart first"
   published="$LAB_DIR/zones/$name.$TLD.published-ds"
   ds=$(ds_for "$name" "$choice")
-  echo "$ds" >"$published"
+  # An empty set leaves the file empty, without a blank line.
+  if [[ -n $ds ]]; then
+    echo "$ds"
+  fi >"$published"
 
   read -r ksk zsk <"$source.keys"
   VALID_INCEPTION=$(signature_time '-1 hour')
@@ -757,14 +813,117 @@ set_ds() {
   kill -HUP "$(pidfile_pid nsd)" "$(pidfile_pid nsd2)"
   wait_for_ds "$name" "$published" "$AUTH_ADDR" || return 1
   wait_for_ds "$name" "$published" "$AUTH2_ADDR" || return 1
+  flush_resolvers "$name"
+  if [[ $choice == none ]]; then
+    log "$name.$TLD. now has no DS in $TLD."
+  else
+    log "$name.$TLD. now has the $choice DS in $TLD."
+  fi
+}
 
-  for resolver in unbound-validating unbound-nonvalidating; do
-    unbound-control -c "$(server_conf "$resolver")" flush_zone "$name.$TLD." >/dev/null ||
-      die "unbound-control failed to flush $name.$TLD. on $resolver"
-    unbound-control -c "$(server_conf "$resolver")" flush_bogus >/dev/null ||
-      die "unbound-control failed to flush bogus data on $resolver"
+# --- walking a zone through a rollout ---------------------------------------
+
+# Exits with an error unless NAME is a child zone of kind rollout, the only
+# kind that sign and unsign change, and the running lab serves it.
+require_rollout_zone() {
+  local name=$1 kind candidate rollout_zones=()
+  require_child_zone "$name"
+  kind=$(zone_kind "$name")
+  if [[ $kind != rollout ]]; then
+    for candidate in "${CHILD_ZONES[@]}"; do
+      if [[ $(zone_kind "$candidate") == rollout ]]; then
+        rollout_zones+=("$candidate")
+      fi
+    done
+    die "sign and unsign change only zones of kind rollout (${rollout_zones[*]}), and $name.$TLD. is of kind $kind"
+  fi
+  lab_is_running || die "the lab in $LAB_DIR is not running; run start first"
+  # A lab started by a lab.sh without rollout zones lacks this file.
+  [[ -r $LAB_DIR/zones/$name.$TLD.zone.signed ]] ||
+    die "the lab in $LAB_DIR does not serve $name.$TLD.; run restart first"
+}
+
+# Prints the SOA serial of a zone file that lab.sh wrote, signed or not.
+zone_file_serial() {
+  local serial
+  serial=$(awk '{ for (i = 2; i < NF; i++) if ($i == "SOA" && $(i - 1) != "RRSIG") {
+    print $(i + 3); exit } }' "$1")
+  [[ $serial =~ ^[0-9]+$ ]] || die "no SOA serial found in $1"
+  echo "$serial"
+}
+
+# Prints a serial above CURRENT as ldns-signzone -u picks it (ldns 1.8,
+# ldns_soa_serial_unixtime): the time now, or CURRENT + 1 if now is not above.
+next_serial() {
+  local now
+  now=$(date +%s)
+  echo $((now > $1 ? now : $1 + 1))
+}
+
+# Prints "SERIAL signed" or "SERIAL unsigned" for the SOA that the first NSD
+# serves for a child zone, or nothing if the response is not authoritative.
+served_soa_state() {
+  local output
+  output=$(dig "@$AUTH_ADDR" -p "$DNS_PORT" +time=1 +tries=1 +norecurse +dnssec +noall \
+    +comments +answer "$1.$TLD." SOA) || return 0
+  grep -q 'flags:.* aa' <<<"$output" || return 0
+  awk '$4 == "SOA" { serial = $7 } $4 == "RRSIG" && $5 == "SOA" { signed = 1 }
+    END { if (serial != "") print serial, (signed ? "signed" : "unsigned") }' <<<"$output"
+}
+
+# Makes the first NSD reload the zone files, waits until it serves the SOA of
+# a child zone with the serial of its zone file and in STATE (signed or
+# unsigned), and flushes both resolvers' caches of the zone.
+reload_rollout_zone() {
+  local name=$1 state=$2 expected deadline
+  expected="$(zone_file_serial "$LAB_DIR/zones/$name.$TLD.zone.signed") $state"
+  # SIGHUP makes NSD 4 reload the zone files that changed on disk.
+  kill -HUP "$(pidfile_pid nsd)"
+  deadline=$((SECONDS + READY_TIMEOUT_S))
+  until [[ $(served_soa_state "$name") == "$expected" ]]; do
+    if ((SECONDS >= deadline)); then
+      report_failure nsd "did not serve the SOA of $name.$TLD. as '$expected' within ${READY_TIMEOUT_S}s"
+      return 1
+    fi
+    sleep 0.1
   done
-  log "$name.$TLD. now has the $choice DS in $TLD."
+  flush_resolvers "$name"
+}
+
+# Signs a rollout zone with a new KSK and ZSK, or with the keys in
+# SOURCE.keys if it is signed already, so that signing twice keeps a
+# published DS valid. Writes the KSK's DS to zones/NAME.lab.ds for
+# "set-ds NAME right" and waits until NSD serves the signed zone.
+sign_rollout_zone() {
+  local name=$1 zone="$1.$TLD." source="$LAB_DIR/zones/$1.$TLD.zone" ksk zsk
+  require_rollout_zone "$name"
+  VALID_INCEPTION=$(signature_time '-1 hour')
+  VALID_EXPIRATION=$(signature_time '+30 days')
+  # ldns-signzone -u raises the serial above that of the file NSD loads now.
+  plain_child_zone "$zone" "$(zone_file_serial "$source.signed")" >"$source"
+  if [[ -r $source.keys ]]; then
+    read -r ksk zsk <"$source.keys"
+    sign_with_keys "$zone" "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION" "$ksk" "$zsk"
+  else
+    ksk=$(sign_zone "$zone" "$source" "$VALID_INCEPTION" "$VALID_EXPIRATION")
+  fi
+  ds_record "$ksk" >"$LAB_DIR/zones/$name.$TLD.ds"
+  reload_rollout_zone "$name" signed
+  log "$zone is now signed; run 'lab.sh set-ds $name right' to publish its DS"
+}
+
+# Serves a rollout zone unsigned again with a higher serial, and drops its
+# keys, so that the next sign generates new ones. zones/NAME.lab.ds keeps the
+# DS of the last KSK, and a DS still in lab. now makes the zone bogus.
+unsign_rollout_zone() {
+  local name=$1 zone="$1.$TLD." source="$LAB_DIR/zones/$1.$TLD.zone" serial
+  require_rollout_zone "$name"
+  serial=$(next_serial "$(zone_file_serial "$source.signed")")
+  plain_child_zone "$zone" "$serial" >"$source"
+  cp -- "$source" "$source.signed"
+  rm -f -- "$source.keys"
+  reload_rollout_zone "$name" unsigned
+  log "$zone is now unsigned"
 }
 
 # --- starting and probing --------------------------------------------------
@@ -943,30 +1102,47 @@ print_status() {
   return "$all_up"
 }
 
-# Serializes start, stop and restart for one LAB_DIR, e.g. when tests run in
-# parallel. fd 9 stays open until the script exits.
+# Serializes the commands that change the lab in one LAB_DIR, e.g. when tests
+# run in parallel. fd 9 stays open until the script exits.
 acquire_lock() {
   mkdir -p -- "$LAB_DIR"
   exec 9>"$LAB_DIR/lab.lock"
   flock -w 60 9 || die "timed out after 60s waiting for $LAB_DIR/lab.lock"
 }
 
-main() {
-  if (($# != 1)) && [[ ${1:-} != set-ds ]]; then
+# Exits with the usage text unless the command line has COUNT words.
+check_argument_count() {
+  local count=$1
+  shift
+  if (($# != count)); then
     usage
     exit 2
   fi
+}
+
+main() {
+  case ${1:-} in
+    set-ds) check_argument_count 3 "$@" ;;
+    sign | unsign) check_argument_count 2 "$@" ;;
+    *) check_argument_count 1 "$@" ;;
+  esac
   validate_settings
   init_addresses
   case $1 in
     set-ds)
-      if (($# != 3)); then
-        usage
-        exit 2
-      fi
       require_tools
       acquire_lock
       set_ds "$2" "$3"
+      ;;
+    sign)
+      require_tools
+      acquire_lock
+      sign_rollout_zone "$2"
+      ;;
+    unsign)
+      require_tools
+      acquire_lock
+      unsign_rollout_zone "$2"
       ;;
     start)
       require_tools

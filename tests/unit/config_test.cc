@@ -270,7 +270,7 @@ TEST(ConfigLoadTest, LabFilePointsAtLab) {
             (std::vector<std::string>{"good.lab.", "unsigned.lab.", "nods.lab.", "bogusds.lab.",
                                       "expired.lab.", "partialds.lab.", "halfsigned.lab.",
                                       "staleds.lab.", "zskds.lab.", "future.lab.",
-                                      "longttl.lab."}));
+                                      "longttl.lab.", "rollout.lab."}));
   EXPECT_EQ(config.chain_checks.interval, 30s);
   ASSERT_EQ(config.zones[0].probes.size(), 3u);
   EXPECT_EQ(config.zones[0].probes[2].qname, "big.good.lab.");
