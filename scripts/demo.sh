@@ -15,6 +15,9 @@ trap 'bash tests/lab/lab.sh stop' EXIT
 echo "demo: one round of every probe (dnssec-watch check):"
 ./build/dnssec-watch check --config config/lab.yaml || true
 echo
+echo "demo: the rollout of nods.lab., signed without DS (dnssec-watch plan):"
+./build/dnssec-watch plan --config config/lab.yaml --zone nods.lab --log-level warn || true
+echo
 echo "demo: dnssec-watch run; metrics at http://127.0.0.1:9911/metrics, landing page at" \
      "http://127.0.0.1:9911/"
 if [[ -n "${1:-}" ]]; then
@@ -23,8 +26,8 @@ if [[ -n "${1:-}" ]]; then
   sleep "$1"
   echo "demo: sample of the metrics after $1 s:"
   curl -sf http://127.0.0.1:9911/metrics |
-    grep -E '^dnssec_watch_(resolver_validating|validation_failures_total|zone_state)' |
-    grep -v ' 0$' | head -30 || true
+    grep -E '^dnssec_watch_(resolver_validating|validation_failures_total|zone_state|rollout_phase)' |
+    grep -v ' 0$' | head -40 || true
   kill -TERM "$daemon"
   wait "$daemon"
 else
