@@ -89,7 +89,8 @@ struct ChainResult {
 };
 
 // Fills the derived findings of `result` from its servers: who is in sync, the DS findings
-// against the in-sync DNSKEY RRset, CDS agreement and signature times at `now` (Unix time).
+// against the DNSKEY RRset of an in-sync server (or, when the in-sync servers serve none, of
+// the best-ranked server that does), CDS agreement and signature times at `now` (Unix time).
 void judgeChain(ChainResult& result, const std::vector<std::string>& expected_ds, int64_t now);
 
 }  // namespace dw

@@ -2,12 +2,23 @@
 // DS checks, CDS agreement, signature times and the judgement of a chain-check round.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <ostream>
+
 #include "dns/ds_check.h"
 #include "dns/rrsets.h"
 #include "probe/chain_result.h"
 #include "support/signed_zone.h"
 
 namespace dw {
+namespace dns {
+
+// Prints a DS status by its name in failure messages. gtest finds it by argument-dependent
+// lookup.
+static void PrintTo(DsStatus status, std::ostream* os) { *os << dsStatusName(status); }
+
+}  // namespace dns
+
 namespace {
 
 using test::RrListPtr;
@@ -210,6 +221,63 @@ TEST(JudgeChainTest, TieGoesToTheNewerSerial) {
   judgeChain(result, {}, 0);
   EXPECT_FALSE(result.servers[0].in_sync);
   EXPECT_TRUE(result.servers[1].in_sync);
+}
+
+// Rounds whose servers differ in whether they serve example.'s signed DNSKEY RRset, with the
+// parent serving the right DS, that of the KSK.
+class JudgeChainKeysTest : public DsCheckTest {
+ protected:
+  // A server that serves the signed zone with its DNSKEY RRset.
+  AuthServer keyedServer(const std::string& address, uint32_t serial) const {
+    AuthServer auth = server(address, serial, true);
+    auth.rrsets = {dnskeys_};
+    for (const dns::DnskeyFacts& fact : facts_) {
+      auth.dnskey_tags.push_back(fact.key_tag);
+    }
+    std::sort(auth.dnskey_tags.begin(), auth.dnskey_tags.end());
+    return auth;
+  }
+
+  ChainResult judged(std::vector<AuthServer> servers) const {
+    ChainResult result;
+    result.zone = "example.";
+    result.parent = ".";
+    result.servers = std::move(servers);
+    const dns::DsFields ds = dsOf(ksk_.dnskey(), LDNS_SHA256);
+    result.parents = {ParentServer{"192.0.2.53", {}, "ok", "", {ds}, 3600, {}}};
+    judgeChain(result, {ds.text()}, 0);
+    return result;
+  }
+};
+
+TEST_F(JudgeChainKeysTest, TieGoesToTheSignedServer) {
+  // The unsigned server has the newer serial, which would win the tie if signing did not count.
+  const ChainResult result = judged({keyedServer("192.0.2.1", 10), server("192.0.2.2", 11, false)});
+  EXPECT_TRUE(result.servers[0].in_sync);
+  EXPECT_FALSE(result.servers[1].in_sync);
+  ASSERT_EQ(result.ds.size(), 1u);
+  EXPECT_EQ(result.ds[0].status, dns::DsStatus::Match) << result.ds[0].detail;
+  ASSERT_EQ(result.expected_ds.size(), 1u);
+  EXPECT_EQ(result.expected_ds[0].status, dns::DsStatus::Match);
+}
+
+TEST_F(JudgeChainKeysTest, TieGoesToTheServerWithDnskey) {
+  // Same serial and signing, but its DNSKEY query failed, so it has no key tags.
+  const ChainResult result = judged({server("192.0.2.1", 10, true), keyedServer("192.0.2.2", 10)});
+  EXPECT_FALSE(result.servers[0].in_sync);
+  EXPECT_TRUE(result.servers[1].in_sync);
+  ASSERT_EQ(result.ds.size(), 1u);
+  EXPECT_EQ(result.ds[0].status, dns::DsStatus::Match) << result.ds[0].detail;
+}
+
+TEST_F(JudgeChainKeysTest, DsJudgedAgainstKeyedMinority) {
+  const ChainResult result = judged({server("192.0.2.1", 11, false), server("192.0.2.2", 11, false),
+                                     keyedServer("192.0.2.3", 10)});
+  EXPECT_TRUE(result.servers[0].in_sync);
+  EXPECT_TRUE(result.servers[1].in_sync);
+  EXPECT_FALSE(result.servers[2].in_sync);
+  ASSERT_EQ(result.ds.size(), 1u);
+  EXPECT_EQ(result.ds[0].status, dns::DsStatus::Match) << result.ds[0].detail;
 }
 
 TEST(JudgeChainTest, ParentServersWithDifferentDsAreInconsistent) {
