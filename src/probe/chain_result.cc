@@ -99,27 +99,25 @@ const dns::RecordSet* apexRrset(const ChainResult& result, const AuthServer* ser
   return server != nullptr ? dns::findRrset(server->rrsets, result.zone, type) : nullptr;
 }
 
-// Collects the DS records of the parent servers with the servers that serve each, and
-// whether every parent server serves the same DS RRset.
+// Collects the DS records of the parent servers that answered, with the servers that serve
+// each, and whether those servers serve the same DS RRset. A server that did not answer is a
+// fault of its own (see faults()), not a DS RRset that differs.
 std::map<dns::DsFields, std::vector<std::string>> collectDs(ChainResult& result) {
   std::map<dns::DsFields, std::vector<std::string>> served;
-  size_t answering = 0;
   result.ds_consistent = true;
   const std::vector<dns::DsFields>* first = nullptr;
   for (const ParentServer& parent : result.parents) {
     if (parent.result != "ok") {
-      result.ds_consistent = false;
       continue;
     }
-    ++answering;
-    result.ds_consistent = result.ds_consistent && (first == nullptr || parent.ds == *first);
     first = first == nullptr ? &parent.ds : first;
+    result.ds_consistent = result.ds_consistent && parent.ds == *first;
     result.ds_ttl = std::max(result.ds_ttl, parent.ds_ttl);
     for (const dns::DsFields& ds : parent.ds) {
       served[ds].push_back(parent.address);
     }
   }
-  result.ds_consistent = result.ds_consistent && answering > 0;
+  result.ds_consistent = result.ds_consistent && first != nullptr;
   return served;
 }
 
@@ -175,6 +173,27 @@ void judgeSignatures(ChainResult& result, int64_t now) {
   }
 }
 
+// Adds a fault for each parent server that did not answer, by address and result, and one when
+// the parent servers that answered serve different DS RRsets.
+void addParentFaults(const ChainResult& result, std::vector<std::string>& found) {
+  if (result.parents.empty()) {
+    found.push_back("no server of the parent zone " + result.parent + " was found");
+    return;
+  }
+  bool answered = false;
+  for (const ParentServer& parent : result.parents) {
+    if (parent.result == "ok") {
+      answered = true;
+      continue;
+    }
+    const std::string detail = parent.detail.empty() ? "" : " (" + parent.detail + ")";
+    found.push_back("parent server " + parent.address + " is " + parent.result + detail);
+  }
+  if (answered && !result.ds_consistent) {
+    found.push_back("the parent servers that answered serve different DS RRsets");
+  }
+}
+
 }  // namespace
 
 void judgeChain(ChainResult& result, const std::vector<std::string>& expected_ds, int64_t now) {
@@ -195,8 +214,8 @@ std::vector<std::string> ChainResult::faults() const {
                       (server.result == "ok" ? "out of sync" : server.result));
     }
   }
-  if (!parent.empty() && !ds_consistent) {
-    found.push_back("the parent servers serve different DS RRsets");
+  if (!parent.empty()) {
+    addParentFaults(*this, found);
   }
   for (const auto* list : {&ds, &expected_ds}) {
     for (const DsFinding& finding : *list) {

@@ -72,7 +72,8 @@ struct ChainResult {
   std::vector<ParentServer> parents;
   std::vector<DsFinding> ds;           // Every DS some parent server serves.
   std::vector<DsFinding> expected_ds;  // The DS records of the config.
-  bool ds_consistent = false;          // Every parent server serves the same DS RRset.
+  // Every parent server that answered serves the same DS RRset. False when none answered.
+  bool ds_consistent = false;
   uint32_t ds_ttl = 0;                 // The largest DS TTL of the parent servers.
   dns::CdsAgreement cds = dns::CdsAgreement::None;
 
@@ -81,8 +82,8 @@ struct ChainResult {
   std::chrono::microseconds duration{0};
 
   // No fault: every server found and in sync, every DS matches a signing SEP key, every
-  // parent serves the same DS RRset, CDS agrees, and no signature is expired, not yet
-  // valid or outlived by its TTL.
+  // parent server answers and serves the same DS RRset, CDS agrees, and no signature is
+  // expired, not yet valid or outlived by its TTL.
   bool healthy() const;
   // The faults in words, one per item; empty when healthy.
   std::vector<std::string> faults() const;

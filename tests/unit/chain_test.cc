@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // DS checks, CDS agreement, signature times and the judgement of a chain-check round.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,6 +22,9 @@ static void PrintTo(DsStatus status, std::ostream* os) { *os << dsStatusName(sta
 
 namespace {
 
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
 using test::RrListPtr;
 using test::RrPtr;
 using test::ZoneSigner;
@@ -297,6 +301,64 @@ TEST(JudgeChainTest, ParentServersWithDifferentDsAreInconsistent) {
   ASSERT_EQ(result.expected_ds.size(), 1u);
   EXPECT_EQ(result.expected_ds[0].status, dns::DsStatus::NoMatch);
   EXPECT_FALSE(result.healthy());
+}
+
+TEST(JudgeChainTest, FailedParentServerIsReportedByAddress) {
+  const dns::DsFields ds = dns::parseDs("1 13 2 AB").value();
+  for (const std::string failure : {"timeout", "unreachable", "lame"}) {
+    SCOPED_TRACE(failure);
+    ChainResult result;
+    result.zone = "example.";
+    result.parent = ".";
+    result.servers = {server("192.0.2.1", 10, true)};
+    result.parents = {ParentServer{"192.0.2.53", {}, "ok", "", {ds}, 3600, {}},
+                      ParentServer{"192.0.2.54", {}, failure, "", {}, 0, {}},
+                      ParentServer{"192.0.2.55", {}, "ok", "", {ds}, 3600, {}}};
+    judgeChain(result, {}, 0);
+    EXPECT_TRUE(result.ds_consistent);
+    ASSERT_EQ(result.ds.size(), 1u);
+    EXPECT_EQ(result.ds[0].servers, (std::vector<std::string>{"192.0.2.53", "192.0.2.55"}));
+    const std::vector<std::string> faults = result.faults();
+    EXPECT_THAT(faults, Contains("parent server 192.0.2.54 is " + failure));
+    EXPECT_THAT(faults, Not(Contains(HasSubstr("different DS RRsets"))));
+  }
+}
+
+TEST(JudgeChainTest, FailedParentServerFaultHasTheDetail) {
+  ChainResult result;
+  result.zone = "example.";
+  result.parent = ".";
+  result.servers = {server("192.0.2.1", 10, true)};
+  result.parents = {ParentServer{"192.0.2.53", {}, "lame", "answered REFUSED", {}, 0, {}}};
+  judgeChain(result, {}, 0);
+  EXPECT_FALSE(result.ds_consistent) << "no parent server answered";
+  EXPECT_EQ(result.faults(),
+            std::vector<std::string>{"parent server 192.0.2.53 is lame (answered REFUSED)"});
+}
+
+TEST(JudgeChainTest, AnsweringParentsWithDifferentDsAreFlagged) {
+  ChainResult result;
+  result.zone = "example.";
+  result.parent = ".";
+  result.servers = {server("192.0.2.1", 10, true)};
+  result.parents = {ParentServer{"192.0.2.53", {}, "ok", "", {}, 0, {}},
+                    ParentServer{"192.0.2.54", {}, "timeout", "", {}, 0, {}},
+                    ParentServer{"192.0.2.55", {}, "ok", "", {dns::parseDs("1 13 2 AB").value()},
+                                 3600, {}}};
+  judgeChain(result, {}, 0);
+  EXPECT_FALSE(result.ds_consistent);
+  const std::vector<std::string> faults = result.faults();
+  EXPECT_THAT(faults, Contains("parent server 192.0.2.54 is timeout"));
+  EXPECT_THAT(faults, Contains("the parent servers that answered serve different DS RRsets"));
+}
+
+TEST(JudgeChainTest, MissingParentServersAreAFault) {
+  ChainResult result;
+  result.zone = "example.";
+  result.parent = ".";
+  result.servers = {server("192.0.2.1", 10, true)};
+  judgeChain(result, {}, 0);
+  EXPECT_EQ(result.faults(), std::vector<std::string>{"no server of the parent zone . was found"});
 }
 
 TEST(JudgeChainTest, TtlLongerThanTheSignatureLeftIsFlagged) {
