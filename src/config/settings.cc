@@ -262,8 +262,7 @@ void applyChainEnabled(const Setting<ChainCheckSettings>&, const YamlValue& valu
   chain.enabled = value.boolean();
 }
 
-// TODO: no lower bound relative to timeout, as path_checks.interval has; an interval of 1ms
-// makes a round start as soon as the last one ends.
+// config.cc checks the lower bound against timeout once every key is read.
 void applyChainInterval(const Setting<ChainCheckSettings>&, const YamlValue& value,
                         ChainCheckSettings& chain) {
   chain.interval = value.duration();

@@ -36,8 +36,12 @@ std::string goodDs(const Lab& lab) {
   return "";
 }
 
-std::string chainConfig(const Lab& lab, const std::string& extra) {
-  std::string yaml = "trust_anchor_files: [" + lab.root_key + "]\ntimeout: 2s\nzones:\n";
+// A config of every lab zone with chain checks. chain_checks.interval must be at least 8 times
+// `timeout`.
+std::string chainConfig(const Lab& lab, const std::string& extra,
+                        const std::string& timeout = "2s") {
+  std::string yaml =
+      "trust_anchor_files: [" + lab.root_key + "]\ntimeout: " + timeout + "\nzones:\n";
   yaml += "  - {name: good.lab, probes: [{name: www.good.lab, type: A}], expected_ds: [\"" +
           goodDs(lab) + "\", \"" + kWrongDs + "\"]}\n";
   for (const char* zone : {"unsigned", "bogusds", "expired", "partialds", "halfsigned",
@@ -223,8 +227,10 @@ TEST(ChainMetricsTest, DaemonExportsTheFindings) {
   const Lab lab = readLab();
   const int port = freePort();
   const std::string path = writeTempFile(
-      "chain-run.yaml", chainConfig(lab, "listen: 127.0.0.1:" + std::to_string(port) +
-                                             "\ninterval: 4s\nchain_checks: {interval: 3s}\n"));
+      "chain-run.yaml", chainConfig(lab,
+                                    "listen: 127.0.0.1:" + std::to_string(port) +
+                                        "\ninterval: 4s\nchain_checks: {interval: 8s}\n",
+                                    "900ms"));
   Daemon daemon({"run", "--config", path});
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/metrics";
   // longttl.lab. is the last zone of the round, by offset.

@@ -1035,7 +1035,25 @@ TEST(ConfigPathChecksTest, RejectsIntervalShorterThanRound) {
               HasSubstr("path_checks.interval: \"30s\" is shorter than 8 times timeout (40s)"));
   EXPECT_THAT(parseError("interval: 2h\ntimeout: 1h\n"),
               HasSubstr("path_checks.interval: the default 5m is shorter than 8 times timeout"));
-  EXPECT_EQ(parseError("interval: 2h\ntimeout: 1h\npath_checks: {enabled: false}\n"),
+  EXPECT_EQ(parseError("interval: 2h\ntimeout: 1h\npath_checks: {enabled: false}\n"
+                       "chain_checks: {enabled: false}\n"),
+            "no error");
+}
+
+TEST(ConfigChainChecksTest, RejectsIntervalShorterThanRound) {
+  EXPECT_EQ(parseError("timeout: 2s\nchain_checks: {interval: 3s}\n"),
+            "inline.yaml:2:26: chain_checks.interval: \"3s\" is shorter than 8 times timeout "
+            "(16s), the longest a round of chain checks can take; raise chain_checks.interval "
+            "to at least 16s or lower timeout");
+  EXPECT_EQ(parseError("timeout: 2s\nchain_checks: {interval: 16s}\n"), "no error");
+}
+
+TEST(ConfigChainChecksTest, RejectsDefaultIntervalShorterThanRound) {
+  EXPECT_THAT(parseError("interval: 2h\ntimeout: 1h\npath_checks: {enabled: false}\n"),
+              HasSubstr("chain_checks.interval: the default 5m is shorter than 8 times timeout "
+                        "(28800s)"));
+  EXPECT_EQ(parseError("interval: 2h\ntimeout: 1h\npath_checks: {enabled: false}\n"
+                       "chain_checks: {enabled: false}\n"),
             "no error");
 }
 
