@@ -248,10 +248,11 @@ void applyLargeAnswer(const Setting<ZoneSpec>&, const YamlValue& value, ZoneSpec
 void applyExpectedDs(const Setting<ZoneSpec>&, const YamlValue& value, ZoneSpec& zone) {
   for (const YamlValue& item : value.items()) {
     const Field ds = item.scalar();
-    if (!dns::parseDs(ds.text)) {
-      failValue(ds, "is not the RDATA of a DS record",
-                "write KEYTAG ALGORITHM DIGESTTYPE DIGEST as the provider shows it, e.g. "
-                "\"12345 13 2 0123ABCD...\"");
+    std::string problem;
+    if (!dns::parseDs(ds.text, &problem)) {
+      failValue(ds, problem,
+                "write KEYTAG ALGORITHM DIGESTTYPE DIGEST with the whole digest as the provider "
+                "shows it, e.g. \"12345 13 2 0123ABCD...\"");
     }
     zone.expected_ds.push_back(ds.text);
   }

@@ -215,6 +215,12 @@ TEST(ChainCommandLineTest, DsOptionIsCheckedLikeConfigDs) {
   const nlohmann::json report = nlohmann::json::parse(wrong.out, nullptr, false);
   ASSERT_FALSE(report.is_discarded()) << wrong.out;
   EXPECT_EQ(report["chains"][0]["expected_ds"][0]["status"], "no_match");
+  CommandResult cut = runBinary({"check", "--config", path, "--ds",
+                                 "good.lab " + kWrongDs.substr(0, kWrongDs.size() - 2)});
+  EXPECT_EQ(cut.exit_code, 2);
+  EXPECT_NE(cut.err.find("has a digest of 31 octets, but digest type 2 (SHA-256) needs 32"),
+            std::string::npos)
+      << cut.err;
   CommandResult unknown = runBinary({"check", "--config", path, "--ds", "other.lab " + kWrongDs});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("--ds names zone other.lab., which"), std::string::npos)

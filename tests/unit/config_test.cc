@@ -937,11 +937,12 @@ TEST(ConfigChainChecksTest, ExampleShowsEveryKeyWithItsDefault) {
 }
 
 TEST(ConfigChainChecksTest, ReadsEveryKey) {
-  const Config config = parsePathConfig("expected_ds: [\"12345 13 2 ab cd\"]",
+  const std::string ds = "12345 13 2 " + std::string(32, 'a') + " " + std::string(32, 'B');
+  const Config config = parsePathConfig("expected_ds: [\"" + ds + "\"]",
                                         "chain_checks: {enabled: false, interval: 10m}\n");
   EXPECT_FALSE(config.chain_checks.enabled);
   EXPECT_EQ(config.chain_checks.interval, 10min);
-  EXPECT_EQ(config.zones.at(0).expected_ds, (std::vector<std::string>{"12345 13 2 ab cd"}));
+  EXPECT_EQ(config.zones.at(0).expected_ds, (std::vector<std::string>{ds}));
 }
 
 TEST(ConfigChainChecksTest, RejectsExpectedDsThatIsNoDs) {
@@ -952,6 +953,14 @@ TEST(ConfigChainChecksTest, RejectsExpectedDsThatIsNoDs) {
     EXPECT_THAT(error.what(), HasSubstr("zones[0].expected_ds[0]: \"13 2 ABCD\" is not the "
                                         "RDATA of a DS record; write KEYTAG ALGORITHM"));
   }
+}
+
+TEST(ConfigChainChecksTest, RejectsExpectedDsWithTruncatedDigest) {
+  EXPECT_EQ(zoneError("expected_ds: [\"12345 13 2 " + std::string(62, 'A') + "\"]"),
+            "inline.yaml:2:78: zones[0].expected_ds[0]: \"12345 13 2 " + std::string(62, 'A') +
+                "\" has a digest of 31 octets, but digest type 2 (SHA-256) needs 32 octets (64 "
+                "hex digits); write KEYTAG ALGORITHM DIGESTTYPE DIGEST with the whole digest as "
+                "the provider shows it, e.g. \"12345 13 2 0123ABCD...\"");
 }
 
 TEST(ConfigPathChecksTest, ReadsEveryKey) {
