@@ -227,6 +227,52 @@ TEST(ChainCommandLineTest, DsOptionIsCheckedLikeConfigDs) {
       << unknown.err;
 }
 
+// Runs `check` on the lab zone www.bogusds.lab. with `resolver` ("NAME ADDRESS" or "ADDRESS")
+// as the key resolver, and returns the error of its chain round.
+std::string chainError(const Lab& lab, const std::string& resolver) {
+  const size_t blank = resolver.find(' ');
+  const std::string item = blank == std::string::npos
+                               ? "{address: " + resolver + "}"
+                               : "{name: " + resolver.substr(0, blank) +
+                                     ", address: " + resolver.substr(blank + 1) + "}";
+  const std::string path = writeTempFile(
+      "chain-key-resolver.yaml",
+      "trust_anchor_files: [" + lab.root_key + "]\ntimeout: 1s\n" +
+          "zones: [{name: www.bogusds.lab, probes: [{name: www.bogusds.lab}]}]\n" +
+          "path_checks: {enabled: false}\nresolvers: [" + item + "]\n");
+  CommandResult result = runBinary({"check", "--config", path, "--format", "json"});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const nlohmann::json report = nlohmann::json::parse(result.out, nullptr, false);
+  if (report.is_discarded() || report["chains"].size() != 1) {
+    ADD_FAILURE() << "no chain round in " << result.out;
+    return "";
+  }
+  const nlohmann::json& chain = report["chains"][0];
+  EXPECT_EQ(chain["faults"], nlohmann::json::array({chain.value("error", "")}));
+  return chain.value("error", "");
+}
+
+// The validating resolver answers SERVFAIL for any name in bogusds.lab., whose DS matches no
+// key, so the DS query of the round fails there.
+TEST(ChainKeyResolverTest, DsQueryServfailIsTheError) {
+  const Lab lab = readLab();
+  EXPECT_EQ(chainError(lab, "validating " + lab.validating),
+            "the key resolver validating (" + lab.validating +
+                ") did not name the parent zone of www.bogusds.lab.: the DS query was answered "
+                "SERVFAIL");
+}
+
+TEST(ChainKeyResolverTest, DsQueryTimeoutIsTheError) {
+  const Lab lab = readLab();
+  const std::string hang_address = lab.dead.substr(0, lab.dead.rfind('.')) + ".60";
+  BlackHole hang(hang_address, 53);
+  const std::string error = chainError(lab, hang_address);
+  EXPECT_TRUE(error.starts_with("the key resolver " + hang_address +
+                                " did not name the parent zone of www.bogusds.lab.: the DS "
+                                "query got no answer: timeout"))
+      << error;
+}
+
 bool isOne(double value) { return value == 1; }
 
 TEST(ChainMetricsTest, DaemonExportsTheFindings) {
