@@ -92,8 +92,12 @@ std::pair<std::string, std::string> parseExpectedDs(const std::string& text) {
   const std::optional<std::string> zone =
       blank == std::string::npos ? std::nullopt : dns::canonicalName(text.substr(0, blank));
   const std::string rdata = blank == std::string::npos ? "" : text.substr(blank + 1);
-  if (!zone || !dns::parseDs(rdata)) {
+  if (!zone || !dns::readDsFields(rdata)) {
     throw std::invalid_argument("--ds \"" + text + "\" is not a zone and a DS; " + fix);
+  }
+  std::string problem;
+  if (!dns::parseDs(rdata, &problem)) {
+    throw std::invalid_argument("--ds \"" + text + "\" " + problem + "; " + fix);
   }
   return {*zone, rdata};
 }

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <span>
+#include <string_view>
 
 #include "config/files.h"
 #include "config/location.h"
@@ -59,23 +61,68 @@ std::string formatDuration(std::chrono::milliseconds duration) {
   return std::to_string(duration.count()) + "ms";
 }
 
-// A round asks up to about eight questions one after another, each with its own timeout.
-void checkPathIntervalAboveTimeout(const YamlValue& root, const Config& config) {
-  const auto round = config.timeout * 8;
-  if (!config.path_checks.enabled || config.path_checks.interval >= round) {
+// The text of the default of `key` in `settings`, as the table and the example write it.
+template <typename T>
+std::string defaultText(std::span<const Setting<T>> settings, std::string_view key) {
+  for (const Setting<T>& setting : settings) {
+    if (setting.key == key) {
+      return std::string(setting.default_value);
+    }
+  }
+  return "";
+}
+
+// The settings of one kind of round check that bound its interval.
+struct RoundBound {
+  std::string key;   // The top-level key, e.g. "path_checks".
+  std::string name;  // The checks in words, e.g. "path checks".
+  bool enabled = false;
+  std::chrono::milliseconds interval{0};
+  std::string default_interval;
+  int steps = 0;  // Exchanges or steps of a round that run one after another.
+};
+
+// Throws unless the interval of the checks in `bound` is at least `steps` times timeout, so
+// that a round ends before the next round of the same checks starts.
+void checkRoundInterval(const YamlValue& root, const Config& config, const RoundBound& bound) {
+  const auto round = config.timeout * bound.steps;
+  if (!bound.enabled || bound.interval >= round) {
     return;
   }
-  const std::optional<YamlValue> path = root.find("path_checks");
-  const std::optional<YamlValue> interval = path ? path->find("interval") : std::nullopt;
-  const std::string problem = "is shorter than 8 times timeout (" + formatDuration(round) +
-                              "), the longest a round of path checks can take";
-  const std::string fix = "raise path_checks.interval to at least " + formatDuration(round) +
-                          " or lower timeout";
+  const std::string key = bound.key + ".interval";
+  const std::optional<YamlValue> checks = root.find(bound.key);
+  const std::optional<YamlValue> interval = checks ? checks->find("interval") : std::nullopt;
+  const std::string problem = "is shorter than " + std::to_string(bound.steps) +
+                              " times timeout (" + formatDuration(round) +
+                              "), the longest a round of " + bound.name + " can take";
+  const std::string fix =
+      "raise " + key + " to at least " + formatDuration(round) + " or lower timeout";
   if (interval) {
     failValue(interval->scalar(), problem, fix);
   }
-  throwConfigError(path ? path->location() : root.location(), "path_checks.interval",
-                   "the default 5m " + problem, fix);
+  throwConfigError(checks ? checks->location() : root.location(), key,
+                   "the default " + bound.default_interval + " " + problem, fix);
+}
+
+// A round of path checks asks up to about eight questions one after another, each with its own
+// timeout.
+void checkPathIntervalAboveTimeout(const YamlValue& root, const Config& config) {
+  checkRoundInterval(
+      root, config,
+      RoundBound{"path_checks", "path checks", config.path_checks.enabled,
+                 config.path_checks.interval, defaultText(pathCheckSettings(), "interval"), 8});
+}
+
+// A round of chain checks runs up to eight steps one after another (see ChainChecker). They are
+// the DS and NS queries to the key resolver, the parent's NS RRset, the addresses of its names,
+// the parent servers, the addresses of the zone's servers, and those servers. The last two run
+// again for NS names that only the zone's own NS RRset lists. Each step waits for its slowest
+// exchange, which takes up to one timeout unless a truncated answer is asked again over TCP.
+void checkChainIntervalAboveTimeout(const YamlValue& root, const Config& config) {
+  checkRoundInterval(
+      root, config,
+      RoundBound{"chain_checks", "chain checks", config.chain_checks.enabled,
+                 config.chain_checks.interval, defaultText(chainCheckSettings(), "interval"), 8});
 }
 
 void checkTimeoutBelowInterval(const YamlValue& root, const Config& config) {
@@ -185,6 +232,7 @@ Config parseConfig(const std::string& yaml_text, const std::string& source_name,
   internal::applySettings(root, internal::configSettings(), config);
   internal::checkTimeoutBelowInterval(root, config);
   internal::checkPathIntervalAboveTimeout(root, config);
+  internal::checkChainIntervalAboveTimeout(root, config);
   internal::checkDefaultTrustAnchor(root, config);
   internal::loadResolversFile(root, config);
   internal::requireResolvers(root, config);

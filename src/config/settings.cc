@@ -257,10 +257,11 @@ void applyLargeAnswer(const Setting<ZoneSpec>&, const YamlValue& value, ZoneSpec
 void applyExpectedDs(const Setting<ZoneSpec>&, const YamlValue& value, ZoneSpec& zone) {
   for (const YamlValue& item : value.items()) {
     const Field ds = item.scalar();
-    if (!dns::parseDs(ds.text)) {
-      failValue(ds, "is not the RDATA of a DS record",
-                "write KEYTAG ALGORITHM DIGESTTYPE DIGEST as the provider shows it, e.g. "
-                "\"12345 13 2 0123ABCD...\"");
+    std::string problem;
+    if (!dns::parseDs(ds.text, &problem)) {
+      failValue(ds, problem,
+                "write KEYTAG ALGORITHM DIGESTTYPE DIGEST with the whole digest as the provider "
+                "shows it, e.g. \"12345 13 2 0123ABCD...\"");
     }
     zone.expected_ds.push_back(ds.text);
   }
@@ -284,8 +285,7 @@ void applyChainEnabled(const Setting<ChainCheckSettings>&, const YamlValue& valu
   chain.enabled = value.boolean();
 }
 
-// TODO: no lower bound relative to timeout, as path_checks.interval has; an interval of 1ms
-// makes a round start as soon as the last one ends.
+// config.cc checks the lower bound against timeout once every key is read.
 void applyChainInterval(const Setting<ChainCheckSettings>&, const YamlValue& value,
                         ChainCheckSettings& chain) {
   chain.interval = value.duration();

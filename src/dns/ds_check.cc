@@ -57,6 +57,35 @@ bool recommendedAlgorithm(uint8_t algorithm) {
 // RFC 8624 3.3: SHA-256 and SHA-384 digests; SHA-1 and GOST must not be used for new DS.
 bool recommendedDigest(uint8_t digest_type) { return digest_type == 2 || digest_type == 4; }
 
+// A GOST R 34.11-94 hash (RFC 5831), DS digest type 3, is 256 bits. ldns has no constant for
+// its length.
+constexpr size_t kGostDigestLength = 32;
+
+std::string_view digestName(uint8_t digest_type) {
+  switch (digest_type) {
+    case LDNS_SHA1: return "SHA-1";
+    case LDNS_SHA256: return "SHA-256";
+    case LDNS_HASH_GOST: return "GOST R 34.11-94";
+    case LDNS_SHA384: return "SHA-384";
+    default: return "unknown";
+  }
+}
+
+// Describes a digest whose length does not fit its type, e.g. "a digest of 2 octets, but
+// digest type 2 (SHA-256) needs 32 octets (64 hex digits)". Returns nullopt when it fits or
+// the type is unknown.
+std::optional<std::string> digestLengthProblem(const DsFields& ds) {
+  const size_t expected = digestLength(ds.digest_type);
+  const size_t octets = ds.digest.size() / 2;
+  if (expected == 0 || octets == expected) {
+    return std::nullopt;
+  }
+  return "a digest of " + std::to_string(octets) + " octets, but digest type " +
+         std::to_string(ds.digest_type) + " (" + std::string(digestName(ds.digest_type)) +
+         ") needs " + std::to_string(expected) + " octets (" + std::to_string(expected * 2) +
+         " hex digits)";
+}
+
 // The DS of `key` with `digest_type`, or nullopt when ldns cannot compute that digest.
 std::optional<DsFields> digestOf(const ldns_rr* key, uint8_t digest_type) {
   RrPtr ds(ldns_key_rr2ds(key, static_cast<ldns_hash>(digest_type)));
@@ -127,9 +156,7 @@ std::string DsFields::text() const {
          std::to_string(digest_type) + " " + digest;
 }
 
-// TODO: a digest whose length does not fit its digest type (32 octets for SHA-256) is accepted
-// here and only judged no_match later; a truncated paste deserves its own error.
-std::optional<DsFields> parseDs(const std::string& rdata) {
+std::optional<DsFields> readDsFields(const std::string& rdata) {
   std::istringstream in(rdata);
   unsigned key_tag = 0, algorithm = 0, digest_type = 0;
   if (!(in >> key_tag >> algorithm >> digest_type) || key_tag > 65535 || algorithm > 255 ||
@@ -150,6 +177,31 @@ std::optional<DsFields> parseDs(const std::string& rdata) {
   return fields;
 }
 
+size_t digestLength(uint8_t digest_type) {
+  switch (digest_type) {
+    case LDNS_SHA1: return LDNS_SHA1_DIGEST_LENGTH;
+    case LDNS_SHA256: return LDNS_SHA256_DIGEST_LENGTH;
+    case LDNS_HASH_GOST: return kGostDigestLength;
+    case LDNS_SHA384: return LDNS_SHA384_DIGEST_LENGTH;
+    default: return 0;
+  }
+}
+
+std::optional<DsFields> parseDs(const std::string& rdata, std::string* error) {
+  std::optional<DsFields> fields = readDsFields(rdata);
+  std::string problem;
+  if (!fields) {
+    problem = "is not the RDATA of a DS record";
+  } else if (std::optional<std::string> length = digestLengthProblem(*fields)) {
+    problem = "has " + *length;
+    fields.reset();
+  }
+  if (error != nullptr) {
+    *error = problem;
+  }
+  return fields;
+}
+
 std::string_view dsStatusName(DsStatus status) {
   switch (status) {
     case DsStatus::NoMatch: return "no_match";
@@ -164,6 +216,10 @@ std::string_view dsStatusName(DsStatus status) {
 
 DsJudgement judgeDs(const DsFields& ds, const RecordSet& dnskeys,
                     const std::vector<DnskeyFacts>& facts) {
+  // A server may serve a DS whose digest does not fit its type. readDsFields() keeps it for this.
+  if (std::optional<std::string> length = digestLengthProblem(ds)) {
+    return {DsStatus::NoMatch, "the DS has " + *length};
+  }
   for (size_t i = 0; i < dnskeys.rdata.size(); ++i) {
     RrPtr key = dnskeyRecord(dnskeys.owner, dnskeys.rdata[i]);
     if (key == nullptr || digestOf(key.get(), ds.digest_type) != ds) {
@@ -215,7 +271,7 @@ CdsAgreement compareCds(const RecordSet* cds, const RecordSet* cdnskey,
   }
   std::vector<DsFields> published;
   for (const std::string& rdata : cds != nullptr ? cds->rdata : std::vector<std::string>{}) {
-    std::optional<DsFields> fields = parseDs(rdata);
+    std::optional<DsFields> fields = readDsFields(rdata);
     if (!fields) {
       return CdsAgreement::Disagrees;
     }

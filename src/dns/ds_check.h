@@ -3,6 +3,7 @@
 // RFC 6605), and CDS/CDNSKEY records compared with the DS (RFC 7344, RFC 8078).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,9 +39,20 @@ struct DsFields {
   auto operator<=>(const DsFields&) const = default;
 };
 
-// Parses DS RDATA in presentation format, "12345 13 2 ABCD...", with the digest possibly
-// split by blanks; nullopt when it is not a DS.
-std::optional<DsFields> parseDs(const std::string& rdata);
+// Reads DS or CDS RDATA in presentation format, "12345 13 2 ABCD...", with the digest
+// possibly split by blanks. Returns nullopt when it is not a DS. The digest length is not
+// checked against the digest type, so that a truncated DS that a server serves is still judged.
+std::optional<DsFields> readDsFields(const std::string& rdata);
+
+// Octets of a digest of `digest_type` (SHA-1 20, SHA-256 32, GOST R 34.11-94 32, SHA-384 48),
+// or 0 for a digest type this program does not know.
+size_t digestLength(uint8_t digest_type);
+
+// Parses DS RDATA that a person wrote, as readDsFields() does, and also rejects a digest whose
+// length does not fit its digest type. Returns nullopt when it is not such a DS, and then sets
+// `error` (if not null) to the problem, worded to follow the quoted value: "has a digest of 2
+// octets, but digest type 2 (SHA-256) needs 32 octets (64 hex digits)".
+std::optional<DsFields> parseDs(const std::string& rdata, std::string* error = nullptr);
 
 // Status of a DS against the child's keys, worst first.
 enum class DsStatus {

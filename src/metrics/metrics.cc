@@ -171,8 +171,8 @@ ChainMetrics::ChainMetrics(prometheus::Registry& r, const std::string& v)
       ds_ttl(gauge(r, v, "dnssec_watch_ds_ttl_seconds",
                    "Largest TTL of the DS RRset over the parent servers; 0 without DS.")),
       ds_consistent(gauge(r, v, "dnssec_watch_ds_consistent",
-                          "1 when every parent server answers with the same DS RRset, else "
-                          "0.")),
+                          "1 when every parent server that answers serves the same DS RRset, "
+                          "0 when they differ or none answers.")),
       cds_agreement(gauge(r, v, "dnssec_watch_cds_state",
                           "1 for how the child's CDS and CDNSKEY relate to the DS: none, "
                           "agrees, disagrees, delete.")),

@@ -19,6 +19,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 using dns::kRcodeNoError;
+using dns::kRcodeNxdomain;
 using dns::kTypeA;
 using dns::kTypeNs;
 using dns::kTypeSoa;
@@ -68,6 +69,31 @@ std::string serverResult(const RawResult& raw, std::string& detail) {
   return "ok";
 }
 
+// Formats the resolver's name and address for messages, e.g. "validating (192.0.2.53)".
+std::string describeResolver(const ResolverSpec& resolver) {
+  std::string address = resolver.address;
+  if (resolver.port != 53) {
+    address = (resolver.family == 6 ? "[" + address + "]" : address) + ":" +
+              std::to_string(resolver.port);
+  }
+  return resolver.name == resolver.address ? address : resolver.name + " (" + address + ")";
+}
+
+// Describes why the answer to the DS query named no parent zone: the exchange status when no
+// answer came, the rcode of an error answer, or what a NOERROR or NXDOMAIN answer lacked.
+std::string parentQueryFailure(const RawResult& raw) {
+  const Exchange& final = raw.final();
+  if (final.status != ExchangeStatus::Answered) {
+    const std::string detail = final.error.empty() ? "" : " (" + final.error + ")";
+    return "the DS query got no answer: " + std::string(exchangeStatusName(final.status)) + detail;
+  }
+  if (final.answer.rcode != kRcodeNoError && final.answer.rcode != kRcodeNxdomain) {
+    return "the DS query was answered " + dns::rcodeName(final.answer.rcode);
+  }
+  return "the answer to the DS query (" + dns::rcodeName(final.answer.rcode) +
+         ") had neither an SOA record nor a signed DS RRset";
+}
+
 uint32_t soaSerial(const dns::RecordSet& soa) {
   std::istringstream in(soa.rdata.empty() ? "" : soa.rdata.front());
   std::string mname, rname;
@@ -98,6 +124,8 @@ struct ChainChecker::Round {
   int pending = 0;
   std::function<void()> then;  // Runs when `pending` drops to 0.
   std::vector<std::string> resolver_ns;  // The zone's NS names as the key resolver sees them.
+  // Why the key resolver's answer to the DS query named no parent zone. Empty when it did.
+  std::string parent_failure;
   std::vector<std::string> parent_ns;
   std::map<std::string, std::vector<std::string>> addresses;  // By NS name.
 };
@@ -169,6 +197,9 @@ void ChainChecker::findParent(const RoundPtr& round) {
       if (ds != nullptr && !ds->signature_times.empty()) {
         round->result.parent = ds->signature_times.front().signer;
       }
+      if (round->result.parent.empty()) {
+        round->parent_failure = parentQueryFailure(raw);
+      }
     });
   }
   release(round);
@@ -178,8 +209,9 @@ void ChainChecker::findParentServers(const RoundPtr& round) {
   const std::string parent = round->result.parent;
   if (parent.empty()) {
     if (round->zone->name != ".") {
-      round->result.error = "the key resolver " + key_resolver_.name +
-                            " did not name the parent zone of " + round->zone->name;
+      round->result.error = "the key resolver " + describeResolver(key_resolver_) +
+                            " did not name the parent zone of " + round->zone->name + ": " +
+                            round->parent_failure;
     }
     findAuthServers(round);
     return;
@@ -220,7 +252,8 @@ void ChainChecker::askParents(const RoundPtr& round) {
       }
       parent.ds_ttl = ds->ttl;
       for (const std::string& rdata : ds->rdata) {
-        if (std::optional<dns::DsFields> fields = dns::parseDs(rdata)) {
+        // Kept even when the digest length does not fit its type, which judgeDs() reports.
+        if (std::optional<dns::DsFields> fields = dns::readDsFields(rdata)) {
           parent.ds.push_back(*fields);
         }
       }

@@ -73,7 +73,8 @@ struct ChainResult {
   std::vector<ParentServer> parents;
   std::vector<DsFinding> ds;           // Every DS some parent server serves.
   std::vector<DsFinding> expected_ds;  // The DS records of the config.
-  bool ds_consistent = false;          // Every parent server serves the same DS RRset.
+  // Every parent server that answered serves the same DS RRset. False when none answered.
+  bool ds_consistent = false;
   uint32_t ds_ttl = 0;                 // The largest DS TTL of the parent servers.
   dns::CdsAgreement cds = dns::CdsAgreement::None;
 
@@ -82,8 +83,8 @@ struct ChainResult {
   std::chrono::microseconds duration{0};
 
   // No fault: every server found and in sync, every DS matches a signing SEP key, every
-  // parent serves the same DS RRset, CDS agrees, and no signature is expired, not yet
-  // valid or outlived by its TTL.
+  // parent server answers and serves the same DS RRset, CDS agrees, and no signature is
+  // expired, not yet valid or outlived by its TTL.
   bool healthy() const;
   // The faults in words, one per item; empty when healthy. Without `include_expected_ds`,
   // the config's DS records are left out: before the zone is signed, no key can match them.
@@ -91,7 +92,8 @@ struct ChainResult {
 };
 
 // Fills the derived findings of `result` from its servers: who is in sync, the DS findings
-// against the in-sync DNSKEY RRset, CDS agreement and signature times at `now` (Unix time).
+// against the DNSKEY RRset of an in-sync server (or, when the in-sync servers serve none, of
+// the best-ranked server that does), CDS agreement and signature times at `now` (Unix time).
 void judgeChain(ChainResult& result, const std::vector<std::string>& expected_ds, int64_t now);
 
 }  // namespace dw

@@ -36,9 +36,12 @@ std::string goodDs(const Lab& lab) {
   return "";
 }
 
-std::string chainConfig(const Lab& lab, const std::string& extra) {
+// A config of every lab zone with chain checks. chain_checks.interval must be at least 8 times
+// `timeout`.
+std::string chainConfig(const Lab& lab, const std::string& extra,
+                        const std::string& timeout = "2s") {
   std::string yaml = "state_file: state.yaml\ntrust_anchor_files: [" + lab.root_key +
-                     "]\ntimeout: 2s\nzones:\n";
+                     "]\ntimeout: " + timeout + "\nzones:\n";
   yaml += "  - {name: good.lab, probes: [{name: www.good.lab, type: A}], expected_ds: [\"" +
           goodDs(lab) + "\", \"" + kWrongDs + "\"]}\n";
   for (const char* zone : {"unsigned", "bogusds", "expired", "partialds", "halfsigned",
@@ -212,10 +215,62 @@ TEST(ChainCommandLineTest, DsOptionIsCheckedLikeConfigDs) {
   const nlohmann::json report = nlohmann::json::parse(wrong.out, nullptr, false);
   ASSERT_FALSE(report.is_discarded()) << wrong.out;
   EXPECT_EQ(report["chains"][0]["expected_ds"][0]["status"], "no_match");
+  CommandResult cut = runBinary({"check", "--config", path, "--ds",
+                                 "good.lab " + kWrongDs.substr(0, kWrongDs.size() - 2)});
+  EXPECT_EQ(cut.exit_code, 2);
+  EXPECT_NE(cut.err.find("has a digest of 31 octets, but digest type 2 (SHA-256) needs 32"),
+            std::string::npos)
+      << cut.err;
   CommandResult unknown = runBinary({"check", "--config", path, "--ds", "other.lab " + kWrongDs});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("--ds names zone other.lab., which"), std::string::npos)
       << unknown.err;
+}
+
+// Runs `check` on the lab zone www.bogusds.lab. with `resolver` ("NAME ADDRESS" or "ADDRESS")
+// as the key resolver, and returns the error of its chain round.
+std::string chainError(const Lab& lab, const std::string& resolver) {
+  const size_t blank = resolver.find(' ');
+  const std::string item = blank == std::string::npos
+                               ? "{address: " + resolver + "}"
+                               : "{name: " + resolver.substr(0, blank) +
+                                     ", address: " + resolver.substr(blank + 1) + "}";
+  const std::string path = writeTempFile(
+      "chain-key-resolver.yaml",
+      "trust_anchor_files: [" + lab.root_key + "]\ntimeout: 1s\n" +
+          "zones: [{name: www.bogusds.lab, probes: [{name: www.bogusds.lab}]}]\n" +
+          "path_checks: {enabled: false}\nresolvers: [" + item + "]\n");
+  CommandResult result = runBinary({"check", "--config", path, "--format", "json"});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const nlohmann::json report = nlohmann::json::parse(result.out, nullptr, false);
+  if (report.is_discarded() || report["chains"].size() != 1) {
+    ADD_FAILURE() << "no chain round in " << result.out;
+    return "";
+  }
+  const nlohmann::json& chain = report["chains"][0];
+  EXPECT_EQ(chain["faults"], nlohmann::json::array({chain.value("error", "")}));
+  return chain.value("error", "");
+}
+
+// The validating resolver answers SERVFAIL for any name in bogusds.lab., whose DS matches no
+// key, so the DS query of the round fails there.
+TEST(ChainKeyResolverTest, DsQueryServfailIsTheError) {
+  const Lab lab = readLab();
+  EXPECT_EQ(chainError(lab, "validating " + lab.validating),
+            "the key resolver validating (" + lab.validating +
+                ") did not name the parent zone of www.bogusds.lab.: the DS query was answered "
+                "SERVFAIL");
+}
+
+TEST(ChainKeyResolverTest, DsQueryTimeoutIsTheError) {
+  const Lab lab = readLab();
+  const std::string hang_address = lab.dead.substr(0, lab.dead.rfind('.')) + ".60";
+  BlackHole hang(hang_address, 53);
+  const std::string error = chainError(lab, hang_address);
+  EXPECT_TRUE(error.starts_with("the key resolver " + hang_address +
+                                " did not name the parent zone of www.bogusds.lab.: the DS "
+                                "query got no answer: timeout"))
+      << error;
 }
 
 bool isOne(double value) { return value == 1; }
@@ -226,8 +281,10 @@ TEST(ChainMetricsTest, DaemonExportsTheFindings) {
   const Lab lab = readLab();
   const int port = freePort();
   const std::string path = writeTempFile(
-      "chain-run.yaml", chainConfig(lab, "listen: 127.0.0.1:" + std::to_string(port) +
-                                             "\ninterval: 4s\nchain_checks: {interval: 3s}\n"));
+      "chain-run.yaml", chainConfig(lab,
+                                    "listen: 127.0.0.1:" + std::to_string(port) +
+                                        "\ninterval: 4s\nchain_checks: {interval: 8s}\n",
+                                    "900ms"));
   Daemon daemon({"run", "--config", path});
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/metrics";
   // longttl.lab. is the last zone of the round, by offset.

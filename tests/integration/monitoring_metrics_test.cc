@@ -73,7 +73,7 @@ TEST(MonitoringMetricsTest, DashboardsAndRulesNameExportedMetrics) {
                  "dead " + lab.dead},
                 "listen: 127.0.0.1:" + std::to_string(port) +
                     "\ninterval: 1s\ntimeout: 900ms\npath_checks: {interval: 8s}\n"
-                    "chain_checks: {interval: 5s}\n"));
+                    "chain_checks: {interval: 8s}\n"));
   Daemon daemon({"run", "--config", config});
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/metrics";
   std::set<std::string> exported;

@@ -23,7 +23,7 @@ bool isOne(double value) { return value == 1; }
 std::string transitionConfig(const Lab& lab, int port) {
   return "listen: 127.0.0.1:" + std::to_string(port) +
          "\nstate_file: state.yaml\ntrust_anchor_files: [" + lab.root_key +
-         "]\ninterval: 5s\ntimeout: 400ms\nchain_checks: {interval: 2s}\n"
+         "]\ninterval: 5s\ntimeout: 250ms\nchain_checks: {interval: 2s}\n"
          "path_checks: {enabled: false}\n"
          "zones: [{name: rollout.lab, probes: [{name: www.rollout.lab}]}]\n"
          "resolvers: [{name: validating, address: " + lab.validating + "}]\n";

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // DS checks, CDS agreement, signature times and the judgement of a chain-check round.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <ostream>
 
 #include "dns/ds_check.h"
 #include "dns/rrsets.h"
@@ -8,8 +12,19 @@
 #include "support/signed_zone.h"
 
 namespace dw {
+namespace dns {
+
+// Prints a DS status by its name in failure messages. gtest finds it by argument-dependent
+// lookup.
+static void PrintTo(DsStatus status, std::ostream* os) { *os << dsStatusName(status); }
+
+}  // namespace dns
+
 namespace {
 
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
 using test::RrListPtr;
 using test::RrPtr;
 using test::ZoneSigner;
@@ -113,14 +128,79 @@ TEST(DsCheckNonSepTest, SigningKeyWithoutSepFlagIsReported) {
             dns::DsStatus::NonSep);
 }
 
+// A SHA-256 digest of 32 octets, in upper-case hex.
+const std::string kSha256Digest =
+    "0123456789ABCDEF0123456789ABCDEF"
+    "0123456789ABCDEF0123456789ABCDEF";
+
 TEST(DsParseTest, ReadsTheProviderFormatWithSplitDigest) {
-  const auto ds = dns::parseDs("12345 13 2 abcd EF01");
+  const auto ds = dns::parseDs("12345 13 2 0123456789abcdef0123456789abcdef "
+                               "0123456789ABCDEF 0123456789ABCDEF");
   ASSERT_TRUE(ds.has_value());
   EXPECT_EQ(ds->key_tag, 12345);
   EXPECT_EQ(ds->algorithm, 13);
   EXPECT_EQ(ds->digest_type, 2);
-  EXPECT_EQ(ds->digest, "ABCDEF01");
-  EXPECT_EQ(ds->text(), "12345 13 2 ABCDEF01");
+  EXPECT_EQ(ds->digest, kSha256Digest);
+  EXPECT_EQ(ds->text(), "12345 13 2 " + kSha256Digest);
+}
+
+TEST(DsParseTest, AcceptsEachKnownDigestLength) {
+  const std::vector<std::pair<int, size_t>> lengths = {{1, 20}, {2, 32}, {3, 32}, {4, 48}};
+  for (const auto& [digest_type, octets] : lengths) {
+    SCOPED_TRACE(digest_type);
+    EXPECT_EQ(dns::digestLength(static_cast<uint8_t>(digest_type)), octets);
+    const std::string rdata =
+        "12345 13 " + std::to_string(digest_type) + " " + std::string(octets * 2, 'A');
+    EXPECT_TRUE(dns::parseDs(rdata).has_value());
+  }
+  EXPECT_TRUE(dns::parseDs("12345 13 5 ABCD").has_value()) << "unknown digest types pass";
+}
+
+TEST(DsParseTest, RejectsDigestOfTheWrongLength) {
+  struct Case {
+    std::string rdata;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {"12345 13 2 " + kSha256Digest.substr(2),
+       "has a digest of 31 octets, but digest type 2 (SHA-256) needs 32 octets (64 hex "
+       "digits)"},
+      {"12345 13 2 " + kSha256Digest + "00",
+       "has a digest of 33 octets, but digest type 2 (SHA-256) needs 32 octets (64 hex "
+       "digits)"},
+      {"12345 13 1 " + std::string(38, 'A'),
+       "has a digest of 19 octets, but digest type 1 (SHA-1) needs 20 octets (40 hex digits)"},
+      {"12345 13 4 " + kSha256Digest,
+       "has a digest of 32 octets, but digest type 4 (SHA-384) needs 48 octets (96 hex "
+       "digits)"},
+      {"12345 13 3 ABCD",
+       "has a digest of 2 octets, but digest type 3 (GOST R 34.11-94) needs 32 octets (64 "
+       "hex digits)"},
+  };
+  for (const Case& test : cases) {
+    SCOPED_TRACE(test.rdata);
+    std::string error;
+    EXPECT_FALSE(dns::parseDs(test.rdata, &error).has_value());
+    EXPECT_EQ(error, test.error);
+  }
+}
+
+TEST(DsParseTest, NamesWhatIsNoDs) {
+  std::string error;
+  EXPECT_FALSE(dns::parseDs("13 2 ABCD", &error).has_value());
+  EXPECT_EQ(error, "is not the RDATA of a DS record");
+}
+
+TEST_F(DsCheckTest, ServedTruncatedDsIsReported) {
+  const dns::DsFields right = dsOf(ksk_.dnskey(), LDNS_SHA256);
+  const std::optional<dns::DsFields> cut =
+      dns::readDsFields(right.text().substr(0, right.text().size() - 2));
+  ASSERT_TRUE(cut.has_value());
+  const dns::DsJudgement judgement = dns::judgeDs(*cut, dnskeys_, facts_);
+  EXPECT_EQ(judgement.status, dns::DsStatus::NoMatch);
+  EXPECT_EQ(judgement.detail,
+            "the DS has a digest of 31 octets, but digest type 2 (SHA-256) needs 32 octets (64 "
+            "hex digits)");
 }
 
 TEST(DsParseTest, RejectsWhatIsNoDs) {
@@ -128,6 +208,7 @@ TEST(DsParseTest, RejectsWhatIsNoDs) {
   EXPECT_FALSE(dns::parseDs("70000 13 2 ABCD").has_value());
   EXPECT_FALSE(dns::parseDs("12345 13 2 XYZ0").has_value());
   EXPECT_FALSE(dns::parseDs("12345 13 2 ABC").has_value());
+  EXPECT_FALSE(dns::parseDs("12345 13 2 ABCD").has_value()) << "a SHA-256 digest of 2 octets";
 }
 
 TEST(CdsTest, ComparesCdsAndCdnskeyWithTheDs) {
@@ -212,15 +293,72 @@ TEST(JudgeChainTest, TieGoesToTheNewerSerial) {
   EXPECT_TRUE(result.servers[1].in_sync);
 }
 
+// Rounds whose servers differ in whether they serve example.'s signed DNSKEY RRset, with the
+// parent serving the right DS, that of the KSK.
+class JudgeChainKeysTest : public DsCheckTest {
+ protected:
+  // A server that serves the signed zone with its DNSKEY RRset.
+  AuthServer keyedServer(const std::string& address, uint32_t serial) const {
+    AuthServer auth = server(address, serial, true);
+    auth.rrsets = {dnskeys_};
+    for (const dns::DnskeyFacts& fact : facts_) {
+      auth.dnskey_tags.push_back(fact.key_tag);
+    }
+    std::sort(auth.dnskey_tags.begin(), auth.dnskey_tags.end());
+    return auth;
+  }
+
+  ChainResult judged(std::vector<AuthServer> servers) const {
+    ChainResult result;
+    result.zone = "example.";
+    result.parent = ".";
+    result.servers = std::move(servers);
+    const dns::DsFields ds = dsOf(ksk_.dnskey(), LDNS_SHA256);
+    result.parents = {ParentServer{"192.0.2.53", {}, "ok", "", {ds}, 3600, {}}};
+    judgeChain(result, {ds.text()}, 0);
+    return result;
+  }
+};
+
+TEST_F(JudgeChainKeysTest, TieGoesToTheSignedServer) {
+  // The unsigned server has the newer serial, which would win the tie if signing did not count.
+  const ChainResult result = judged({keyedServer("192.0.2.1", 10), server("192.0.2.2", 11, false)});
+  EXPECT_TRUE(result.servers[0].in_sync);
+  EXPECT_FALSE(result.servers[1].in_sync);
+  ASSERT_EQ(result.ds.size(), 1u);
+  EXPECT_EQ(result.ds[0].status, dns::DsStatus::Match) << result.ds[0].detail;
+  ASSERT_EQ(result.expected_ds.size(), 1u);
+  EXPECT_EQ(result.expected_ds[0].status, dns::DsStatus::Match);
+}
+
+TEST_F(JudgeChainKeysTest, TieGoesToTheServerWithDnskey) {
+  // Same serial and signing, but its DNSKEY query failed, so it has no key tags.
+  const ChainResult result = judged({server("192.0.2.1", 10, true), keyedServer("192.0.2.2", 10)});
+  EXPECT_FALSE(result.servers[0].in_sync);
+  EXPECT_TRUE(result.servers[1].in_sync);
+  ASSERT_EQ(result.ds.size(), 1u);
+  EXPECT_EQ(result.ds[0].status, dns::DsStatus::Match) << result.ds[0].detail;
+}
+
+TEST_F(JudgeChainKeysTest, DsJudgedAgainstKeyedMinority) {
+  const ChainResult result = judged({server("192.0.2.1", 11, false), server("192.0.2.2", 11, false),
+                                     keyedServer("192.0.2.3", 10)});
+  EXPECT_TRUE(result.servers[0].in_sync);
+  EXPECT_TRUE(result.servers[1].in_sync);
+  EXPECT_FALSE(result.servers[2].in_sync);
+  ASSERT_EQ(result.ds.size(), 1u);
+  EXPECT_EQ(result.ds[0].status, dns::DsStatus::Match) << result.ds[0].detail;
+}
+
 TEST(JudgeChainTest, ParentServersWithDifferentDsAreInconsistent) {
   ChainResult result;
   result.zone = "example.";
   result.parent = ".";
   result.servers = {server("192.0.2.1", 10, true)};
-  const dns::DsFields ds = dns::parseDs("1 13 2 AB").value();
+  const dns::DsFields ds = dns::parseDs("1 13 2 " + kSha256Digest).value();
   result.parents = {ParentServer{"192.0.2.53", {}, "ok", "", {ds}, 3600, {}},
                     ParentServer{"192.0.2.54", {}, "ok", "", {}, 0, {}}};
-  judgeChain(result, {"2 13 2 CD"}, 0);
+  judgeChain(result, {"2 13 2 " + kSha256Digest}, 0);
   EXPECT_FALSE(result.ds_consistent);
   EXPECT_EQ(result.ds_ttl, 3600u);
   ASSERT_EQ(result.ds.size(), 1u);
@@ -229,6 +367,64 @@ TEST(JudgeChainTest, ParentServersWithDifferentDsAreInconsistent) {
   ASSERT_EQ(result.expected_ds.size(), 1u);
   EXPECT_EQ(result.expected_ds[0].status, dns::DsStatus::NoMatch);
   EXPECT_FALSE(result.healthy());
+}
+
+TEST(JudgeChainTest, FailedParentServerIsReportedByAddress) {
+  const dns::DsFields ds = dns::parseDs("1 13 2 " + kSha256Digest).value();
+  for (const std::string failure : {"timeout", "unreachable", "lame"}) {
+    SCOPED_TRACE(failure);
+    ChainResult result;
+    result.zone = "example.";
+    result.parent = ".";
+    result.servers = {server("192.0.2.1", 10, true)};
+    result.parents = {ParentServer{"192.0.2.53", {}, "ok", "", {ds}, 3600, {}},
+                      ParentServer{"192.0.2.54", {}, failure, "", {}, 0, {}},
+                      ParentServer{"192.0.2.55", {}, "ok", "", {ds}, 3600, {}}};
+    judgeChain(result, {}, 0);
+    EXPECT_TRUE(result.ds_consistent);
+    ASSERT_EQ(result.ds.size(), 1u);
+    EXPECT_EQ(result.ds[0].servers, (std::vector<std::string>{"192.0.2.53", "192.0.2.55"}));
+    const std::vector<std::string> faults = result.faults();
+    EXPECT_THAT(faults, Contains("parent server 192.0.2.54 is " + failure));
+    EXPECT_THAT(faults, Not(Contains(HasSubstr("different DS RRsets"))));
+  }
+}
+
+TEST(JudgeChainTest, FailedParentServerFaultHasTheDetail) {
+  ChainResult result;
+  result.zone = "example.";
+  result.parent = ".";
+  result.servers = {server("192.0.2.1", 10, true)};
+  result.parents = {ParentServer{"192.0.2.53", {}, "lame", "answered REFUSED", {}, 0, {}}};
+  judgeChain(result, {}, 0);
+  EXPECT_FALSE(result.ds_consistent) << "no parent server answered";
+  EXPECT_EQ(result.faults(),
+            std::vector<std::string>{"parent server 192.0.2.53 is lame (answered REFUSED)"});
+}
+
+TEST(JudgeChainTest, AnsweringParentsWithDifferentDsAreFlagged) {
+  const dns::DsFields ds = dns::parseDs("1 13 2 " + kSha256Digest).value();
+  ChainResult result;
+  result.zone = "example.";
+  result.parent = ".";
+  result.servers = {server("192.0.2.1", 10, true)};
+  result.parents = {ParentServer{"192.0.2.53", {}, "ok", "", {}, 0, {}},
+                    ParentServer{"192.0.2.54", {}, "timeout", "", {}, 0, {}},
+                    ParentServer{"192.0.2.55", {}, "ok", "", {ds}, 3600, {}}};
+  judgeChain(result, {}, 0);
+  EXPECT_FALSE(result.ds_consistent);
+  const std::vector<std::string> faults = result.faults();
+  EXPECT_THAT(faults, Contains("parent server 192.0.2.54 is timeout"));
+  EXPECT_THAT(faults, Contains("the parent servers that answered serve different DS RRsets"));
+}
+
+TEST(JudgeChainTest, MissingParentServersAreAFault) {
+  ChainResult result;
+  result.zone = "example.";
+  result.parent = ".";
+  result.servers = {server("192.0.2.1", 10, true)};
+  judgeChain(result, {}, 0);
+  EXPECT_EQ(result.faults(), std::vector<std::string>{"no server of the parent zone . was found"});
 }
 
 TEST(JudgeChainTest, TtlLongerThanTheSignatureLeftIsFlagged) {

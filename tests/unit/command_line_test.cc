@@ -44,13 +44,16 @@ TEST(ParseCommandLineTest, AcceptsOptionsBeforeCommand) {
   EXPECT_EQ(parsed.config_path, "watch.yaml");
 }
 
+// A SHA-256 digest of 32 octets.
+const std::string kSha256Digest(64, 'A');
+
 TEST(ParseCommandLineTest, ParsesRepeatedDsForCheck) {
   const CommandLine line = parseCommandLine({"check", "--config", "watch.yaml", "--ds",
-                                             "Example.COM 12345 13 2 ABCD", "--ds",
-                                             "example.net. 1 13 2 EF01"});
+                                             "Example.COM 12345 13 2 " + kSha256Digest, "--ds",
+                                             "example.net. 1 13 1 " + std::string(40, 'E')});
   ASSERT_EQ(line.expected_ds.size(), 2u);
   EXPECT_EQ(line.expected_ds[0].first, "example.com.");
-  EXPECT_EQ(line.expected_ds[0].second, "12345 13 2 ABCD");
+  EXPECT_EQ(line.expected_ds[0].second, "12345 13 2 " + kSha256Digest);
   EXPECT_EQ(line.expected_ds[1].first, "example.net.");
 }
 
@@ -60,8 +63,16 @@ TEST(ParseCommandLineTest, RejectsDsWithoutZone) {
             "provider shows it, e.g. --ds \"example.com 12345 13 2 0123ABCD...\"");
 }
 
+TEST(ParseCommandLineTest, RejectsDsWithTruncatedDigest) {
+  EXPECT_EQ(parseError({"check", "--config", "watch.yaml", "--ds", "example.com 12345 13 2 ABCD"}),
+            "--ds \"example.com 12345 13 2 ABCD\" has a digest of 2 octets, but digest type 2 "
+            "(SHA-256) needs 32 octets (64 hex digits); give the zone and the DS as the provider "
+            "shows it, e.g. --ds \"example.com 12345 13 2 0123ABCD...\"");
+}
+
 TEST(ParseCommandLineTest, RejectsDsForRun) {
-  EXPECT_EQ(parseError({"run", "--config", "watch.yaml", "--ds", "example.com 1 13 2 AB"}),
+  EXPECT_EQ(parseError({"run", "--config", "watch.yaml", "--ds", "example.com 1 13 2 " +
+                                                                     kSha256Digest}),
             "option --ds does not apply to run; see --help");
 }
 

@@ -937,11 +937,12 @@ TEST(ConfigChainChecksTest, ExampleShowsEveryKeyWithItsDefault) {
 }
 
 TEST(ConfigChainChecksTest, ReadsEveryKey) {
-  const Config config = parsePathConfig("expected_ds: [\"12345 13 2 ab cd\"]",
+  const std::string ds = "12345 13 2 " + std::string(32, 'a') + " " + std::string(32, 'B');
+  const Config config = parsePathConfig("expected_ds: [\"" + ds + "\"]",
                                         "chain_checks: {enabled: false, interval: 10m}\n");
   EXPECT_FALSE(config.chain_checks.enabled);
   EXPECT_EQ(config.chain_checks.interval, 10min);
-  EXPECT_EQ(config.zones.at(0).expected_ds, (std::vector<std::string>{"12345 13 2 ab cd"}));
+  EXPECT_EQ(config.zones.at(0).expected_ds, (std::vector<std::string>{ds}));
 }
 
 TEST(ConfigChainChecksTest, RejectsExpectedDsThatIsNoDs) {
@@ -952,6 +953,14 @@ TEST(ConfigChainChecksTest, RejectsExpectedDsThatIsNoDs) {
     EXPECT_THAT(error.what(), HasSubstr("zones[0].expected_ds[0]: \"13 2 ABCD\" is not the "
                                         "RDATA of a DS record; write KEYTAG ALGORITHM"));
   }
+}
+
+TEST(ConfigChainChecksTest, RejectsExpectedDsWithTruncatedDigest) {
+  EXPECT_EQ(zoneError("expected_ds: [\"12345 13 2 " + std::string(62, 'A') + "\"]"),
+            "inline.yaml:2:78: zones[0].expected_ds[0]: \"12345 13 2 " + std::string(62, 'A') +
+                "\" has a digest of 31 octets, but digest type 2 (SHA-256) needs 32 octets (64 "
+                "hex digits); write KEYTAG ALGORITHM DIGESTTYPE DIGEST with the whole digest as "
+                "the provider shows it, e.g. \"12345 13 2 0123ABCD...\"");
 }
 
 TEST(ConfigPathChecksTest, ReadsEveryKey) {
@@ -1035,7 +1044,25 @@ TEST(ConfigPathChecksTest, RejectsIntervalShorterThanRound) {
               HasSubstr("path_checks.interval: \"30s\" is shorter than 8 times timeout (40s)"));
   EXPECT_THAT(parseError("interval: 2h\ntimeout: 1h\n"),
               HasSubstr("path_checks.interval: the default 5m is shorter than 8 times timeout"));
-  EXPECT_EQ(parseError("interval: 2h\ntimeout: 1h\npath_checks: {enabled: false}\n"),
+  EXPECT_EQ(parseError("interval: 2h\ntimeout: 1h\npath_checks: {enabled: false}\n"
+                       "chain_checks: {enabled: false}\n"),
+            "no error");
+}
+
+TEST(ConfigChainChecksTest, RejectsIntervalShorterThanRound) {
+  EXPECT_EQ(parseError("timeout: 2s\nchain_checks: {interval: 3s}\n"),
+            "inline.yaml:2:26: chain_checks.interval: \"3s\" is shorter than 8 times timeout "
+            "(16s), the longest a round of chain checks can take; raise chain_checks.interval "
+            "to at least 16s or lower timeout");
+  EXPECT_EQ(parseError("timeout: 2s\nchain_checks: {interval: 16s}\n"), "no error");
+}
+
+TEST(ConfigChainChecksTest, RejectsDefaultIntervalShorterThanRound) {
+  EXPECT_THAT(parseError("interval: 2h\ntimeout: 1h\npath_checks: {enabled: false}\n"),
+              HasSubstr("chain_checks.interval: the default 5m is shorter than 8 times timeout "
+                        "(28800s)"));
+  EXPECT_EQ(parseError("interval: 2h\ntimeout: 1h\npath_checks: {enabled: false}\n"
+                       "chain_checks: {enabled: false}\n"),
             "no error");
 }
 
