@@ -256,7 +256,7 @@ namespace {
 TEST(ParsePlanCommandTest, ParsesConfigZoneFormatAndDs) {
   const CommandLine parsed =
       parseCommandLine({"plan", "--config", "w.yaml", "--zone", "Example.COM", "--format", "json",
-                        "--ds", "example.com 12345 13 2 ABCD"});
+                        "--ds", "example.com 12345 13 2 " + std::string(64, 'A')});
   EXPECT_EQ(parsed.command, "plan");
   EXPECT_EQ(parsed.config_path, "w.yaml");
   EXPECT_EQ(parsed.zone, "example.com.");
