@@ -68,6 +68,17 @@ const char* outcomeName(StateFileRead::Outcome outcome) {
   return "unknown";
 }
 
+// Where the plan's phase comes from, in words.
+const char* phaseSource(const PlanInput& plan) {
+  if (plan.status.configured) {
+    return " (from the config)";
+  }
+  if (plan.round && servedPhase(*plan.round)) {
+    return " (detected at the servers)";
+  }
+  return " (from the state file: this round did not reach the servers)";
+}
+
 nlohmann::json ttlsJson(const RolloutStatus& status) {
   nlohmann::json ttls = nlohmann::json::array();
   for (TtlKind kind : kTtlKinds) {
@@ -158,6 +169,7 @@ nlohmann::json planJson(const PlanInput& plan) {
       {"watch_end", status.schedule.watch_end},
       {"ready", status.ready},
       {"blockers", status.blockers},
+      {"broken_now", status.broken},
       {"rollback", {{"action", status.rollback}, {"effective_seconds", status.rollback_effective}}},
       {"steps", stepsJson(status)},
       {"ttls", ttlsJson(status)},
@@ -174,8 +186,7 @@ nlohmann::json planJson(const PlanInput& plan) {
 void printPlan(std::ostream& out, const PlanInput& plan) {
   const RolloutStatus& status = plan.status;
   out << "Rollout plan for " << status.zone << " at " << utc(plan.now) << "\n";
-  out << "Phase: " << phaseText(status.phase)
-      << (status.configured ? " (from the config)" : " (as the servers serve it)");
+  out << "Phase: " << phaseText(status.phase) << phaseSource(plan);
   if (status.phase) {
     out << ", since " << utc(status.since)
         << (status.since_first_seen ? " (when first seen in it)" : "");
@@ -186,7 +197,11 @@ void printPlan(std::ostream& out, const PlanInput& plan) {
         << "; the daemon takes the new phase once a second round shows it.\n";
   }
   out << "State file: " << plan.state_file << " (" << outcomeName(plan.state_outcome)
-      << (plan.state_problem.empty() ? "" : ": " + plan.state_problem) << ")\n\n";
+      << (plan.state_problem.empty() ? "" : ": " + plan.state_problem) << ")\n";
+  for (const std::string& problem : status.broken) {
+    out << "BROKEN NOW: " << problem << "\n";
+  }
+  out << "\n";
 
   printSteps(out, status);
 

@@ -15,6 +15,7 @@
 #include "metrics/recorder.h"
 #include "metrics/rollout_collector.h"
 #include "probe/prober.h"
+#include "rollout/state_file.h"
 #include "version.h"
 
 // ldns's version macro lives in a header that needs <stdbool.h> first in C++.
@@ -24,10 +25,22 @@
 namespace dw {
 namespace {
 
+// Locks the config's state file for this process. Throws ConfigError when another `run`
+// holds it, since two writers would each drop the other's transitions.
+std::unique_ptr<StateFileLock> lockStateFile(const Config& config) {
+  auto lock = std::make_unique<StateFileLock>(config.state_file);
+  std::string error;
+  if (!lock->acquire(error)) {
+    throw ConfigError(config.source_path + ": state_file: " + error +
+                      "; give each dnssec-watch run its own state_file");
+  }
+  return lock;
+}
+
 // The daemon: one registry and recorder for its whole life, a prober per config.
 class Daemon {
  public:
-  Daemon(std::string config_path, Config config);
+  Daemon(std::string config_path, Config config, std::unique_ptr<StateFileLock> state_lock);
   int run(const sigset_t& signals);
 
  private:
@@ -45,12 +58,18 @@ class Daemon {
   std::unique_ptr<Recorder> recorder_;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<Prober> prober_;
+  std::unique_ptr<StateFileLock> state_lock_;
+  std::string state_file_;
   std::string listen_address_;
   uint16_t listen_port_ = 0;
 };
 
-Daemon::Daemon(std::string config_path, Config config)
-    : config_path_(std::move(config_path)), vantage_(config.vantage) {
+Daemon::Daemon(std::string config_path, Config config,
+               std::unique_ptr<StateFileLock> state_lock)
+    : config_path_(std::move(config_path)),
+      vantage_(config.vantage),
+      state_lock_(std::move(state_lock)),
+      state_file_(config.state_file) {
   recorder_ = std::make_unique<Recorder>(*registry_, vantage_);
   recorder_->metrics()
       .build_info.Add({{"version", DW_VERSION},
@@ -119,6 +138,10 @@ void Daemon::reload() {
   try {
     config = loadConfig(config_path_);
     checkStateFileWritable(config);
+    if (config.state_file != state_file_) {
+      state_lock_ = lockStateFile(config);
+      state_file_ = config.state_file;
+    }
   } catch (const ConfigError& error) {
     log_->error("config reload rejected, keeping the running config: {}", error.what());
     metrics.config_reloads.Add({{"result", "failure"}}).Increment();
@@ -172,6 +195,7 @@ void Daemon::logSummary(const char* event, const Config& config) const {
 int runCommand(const CommandLine& command_line) {
   Config config = loadConfig(command_line.config_path);
   checkStateFileWritable(config);
+  std::unique_ptr<StateFileLock> state_lock = lockStateFile(config);
   // Block the signals before any thread starts, so that every thread inherits the mask and
   // only sigwait in the main thread receives them.
   sigset_t signals;
@@ -180,7 +204,7 @@ int runCommand(const CommandLine& command_line) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  Daemon daemon(command_line.config_path, std::move(config));
+  Daemon daemon(command_line.config_path, std::move(config), std::move(state_lock));
   return daemon.run(signals);
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <sstream>
 #include <memory>
 #include <utility>
 
@@ -143,6 +144,20 @@ std::optional<SignatureWindow> latestSignatureWindow(const RecordSet& set, int64
     }
   }
   return latest;
+}
+
+std::optional<SoaFields> soaFields(const RecordSet& soa) {
+  if (soa.rdata.empty()) {
+    return std::nullopt;
+  }
+  std::istringstream in(soa.rdata.front());
+  std::string mname, rname;
+  SoaFields fields;
+  if (!(in >> mname >> rname >> fields.serial >> fields.refresh >> fields.retry >>
+        fields.expire >> fields.minimum)) {
+    return std::nullopt;
+  }
+  return fields;
 }
 
 }  // namespace dw::dns

@@ -41,6 +41,19 @@ struct Sections {
   std::vector<RecordSet> additional;
 };
 
+// The numeric fields of a SOA record (RFC 1035 3.3.13).
+struct SoaFields {
+  uint32_t serial = 0;
+  uint32_t refresh = 0;
+  uint32_t retry = 0;
+  uint32_t expire = 0;
+  uint32_t minimum = 0;
+};
+
+// The fields of the first record of the SOA RRset `soa`, or nullopt when it has none or its
+// RDATA does not parse.
+std::optional<SoaFields> soaFields(const RecordSet& soa);
+
 // Parses `wire` into RRsets. A message ldns cannot parse comes back with parsed == false.
 Sections parseSections(const uint8_t* wire, size_t length);
 

@@ -94,12 +94,18 @@ std::string parentQueryFailure(const RawResult& raw) {
          ") had neither an SOA record nor a signed DS RRset";
 }
 
-uint32_t soaSerial(const dns::RecordSet& soa) {
-  std::istringstream in(soa.rdata.empty() ? "" : soa.rdata.front());
-  std::string mname, rname;
-  uint32_t serial = 0;
-  in >> mname >> rname >> serial;
-  return serial;
+// The negative caching TTL of a NODATA or NXDOMAIN answer: the lower of its SOA's TTL and
+// MINIMUM field (RFC 2308 5), or 0 without a SOA.
+uint32_t negativeTtl(const dns::Sections& sections) {
+  for (const dns::RecordSet& set : sections.authority) {
+    if (set.type != kTypeSoa) {
+      continue;
+    }
+    if (std::optional<dns::SoaFields> fields = dns::soaFields(set)) {
+      return std::min(set.ttl, fields->minimum);
+    }
+  }
+  return 0;
 }
 
 void addNames(std::vector<std::string>& names, const dns::RecordSet* ns) {
@@ -248,6 +254,7 @@ void ChainChecker::askParents(const RoundPtr& round) {
       const dns::Sections sections = sectionsOf(raw);
       const dns::RecordSet* ds = dns::findRrset(sections.answer, zone, kTypeDs);
       if (ds == nullptr) {
+        parent.ds_negative_ttl = negativeTtl(sections);
         return;
       }
       parent.ds_ttl = ds->ttl;
@@ -360,7 +367,7 @@ void ChainChecker::askAuthServer(const RoundPtr& round, size_t index) {
       auth.detail = "no SOA RRset in the answer";
     }
     if (soa != nullptr) {
-      auth.serial = soaSerial(*soa);
+      auth.serial = dns::soaFields(*soa).value_or(dns::SoaFields{}).serial;
       auth.signed_zone = !soa->signatures.empty();
     }
     auth.rrsets.insert(auth.rrsets.end(), sections.answer.begin(), sections.answer.end());

@@ -39,6 +39,9 @@ struct ParentServer {
   uint32_t ds_ttl = 0;
   std::vector<std::string> delegation_ns;  // NS names of the referral, ascending.
   uint32_t delegation_ns_ttl = 0;          // TTL of the referral's NS RRset.
+  // How long resolvers cache this server's answer that the zone has no DS: the lower of the
+  // SOA TTL and SOA MINIMUM in that answer (RFC 2308 5). 0 when a DS came.
+  uint32_t ds_negative_ttl = 0;
 };
 
 // One DS record, from the parent or the config, judged against the child's DNSKEY RRset.

@@ -72,6 +72,27 @@ bool promoteAfterWatch(ZoneHistory& history, int64_t now) {
   return true;
 }
 
+// How long a resolver may cache data with `ttl`.
+int64_t cacheLifetime(uint32_t ttl) { return std::min<int64_t>(ttl, kMaxCacheSeconds); }
+
+// Moves `until` to `end` when that is later. Returns true when the file is worth writing for
+// it: a phase change writes it anyway, and a minute more is not worth a write every round.
+bool extend(int64_t& until, int64_t end) {
+  const bool worth = end > until + 60;
+  until = std::max(until, end);
+  return worth;
+}
+
+// The TTL inventory of `result`, keeping the parent's negative TTL for the DS from earlier
+// rounds: once the DS is published, no round sees it, and the wait after the DS needs it.
+TtlInventory inventoryOf(const ChainResult& result, const TtlInventory& before) {
+  TtlInventory inventory = takeInventory(result);
+  if (!inventory.get(TtlKind::DsNegative) && before.get(TtlKind::DsNegative)) {
+    inventory.raise(TtlKind::DsNegative, *before.get(TtlKind::DsNegative));
+  }
+  return inventory;
+}
+
 }  // namespace
 
 bool observeRound(ZoneHistory& history, const ChainResult& result, int64_t now) {
@@ -80,11 +101,14 @@ bool observeRound(ZoneHistory& history, const ChainResult& result, int64_t now) 
     return false;
   }
   bool changed = followServed(history, *served, now);
-  history.ttls = takeInventory(result);
+  history.ttls = inventoryOf(result, history.ttls);
   if (someServerUnsigned(result)) {
-    const int64_t until = now + history.ttls.longest({TtlKind::Max});
-    changed = changed || until > history.unsigned_cache_until;
-    history.unsigned_cache_until = std::max(history.unsigned_cache_until, until);
+    const int64_t end = now + cacheLifetime(history.ttls.longest({TtlKind::Max}));
+    changed = extend(history.unsigned_cache_until, end) || changed;
+  }
+  if (*served == Phase::DsPublished) {
+    const int64_t end = now + cacheLifetime(history.ttls.longest({TtlKind::Ds}));
+    changed = extend(history.ds_cache_until, end) || changed;
   }
   if (*served == Phase::DsPublished && history.ds_everywhere_at == 0 && dsAtEveryParent(result)) {
     history.ds_everywhere_at = now;
@@ -103,16 +127,18 @@ PhaseSchedule phaseSchedule(const ZoneHistory& history, Phase phase) {
       // Resolvers drop unsigned answers within the largest TTL they were served with.
       schedule.wait_end =
           std::max(history.unsigned_cache_until,
-                   history.since + static_cast<int64_t>(history.ttls.longest({TtlKind::Max})));
+                   history.since + cacheLifetime(history.ttls.longest({TtlKind::Max})));
       schedule.watch_end = history.since + kWatchSeconds;
       break;
     case Phase::DsPublished:
-      // Resolvers see the DS once their cached NS RRsets, the parent's and the zone's, expire.
+      // Resolvers see the DS once their cached NS RRsets, the parent's and the zone's, and
+      // their cached "no DS" answers expire.
       schedule.wait_known = history.ds_everywhere_at > 0;
       schedule.wait_end =
           schedule.wait_known
               ? history.ds_everywhere_at + kDsSettleSeconds +
-                    history.ttls.longest({TtlKind::NsParent, TtlKind::NsZone})
+                    cacheLifetime(history.ttls.longest(
+                        {TtlKind::NsParent, TtlKind::NsZone, TtlKind::DsNegative}))
               : 0;
       schedule.watch_end = schedule.wait_known ? schedule.wait_end + kWatchSeconds : 0;
       break;

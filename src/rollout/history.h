@@ -35,6 +35,9 @@ struct ZoneHistory {
   // Until when resolvers may hold unsigned answers: the latest round time plus largest TTL of
   // a round in which some server served the zone unsigned.
   int64_t unsigned_cache_until = 0;
+  // Until when resolvers may hold a DS RRset: the latest round time plus DS TTL of a round in
+  // which a parent server served one. After the DS is removed, signing must stay until then.
+  int64_t ds_cache_until = 0;
   // The first round since the DS appeared in which every parent server served the same DS
   // RRset; 0 while some parent server does not.
   int64_t ds_everywhere_at = 0;
@@ -43,6 +46,9 @@ struct ZoneHistory {
 };
 
 constexpr size_t kKeptTransitions = 64;
+// The longest time a resolver keeps a record, whatever its TTL: BIND's default max-cache-ttl
+// is one week, unbound's cache-max-ttl one day.
+constexpr int64_t kMaxCacheSeconds = 7 * 24 * 3600;
 constexpr int64_t kWatchSeconds = 14 * 24 * 3600;  // The two-week watch after each step.
 // Time after the DS reaches every parent server before counting on it: the provider's
 // advice, against parent servers that the checks do not see (anycast instances).

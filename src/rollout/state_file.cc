@@ -2,10 +2,14 @@
 #include "rollout/state_file.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -21,9 +25,36 @@ std::string lineOf(const YAML::Node& node) {
   return "line " + std::to_string(node.Mark().line + 1);
 }
 
-[[noreturn]] void reject(const YAML::Node& node, const std::string& what) {
-  throw std::runtime_error(lineOf(node) + ": " + what);
+// Replaces bytes outside printable ASCII, so a corrupt file cannot put control characters
+// into the log or the terminal.
+std::string printable(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char escaped[8];
+      std::snprintf(escaped, sizeof(escaped), "\\x%02x", c);
+      out += escaped;
+    }
+  }
+  return out;
 }
+
+[[noreturn]] void reject(const YAML::Node& node, const std::string& what) {
+  throw std::runtime_error(lineOf(node) + ": " + printable(what));
+}
+
+// The times a state file may hold: 0 for unset, else from 2000 to a day after `now`, or, for
+// the end of a cache lifetime, to the longest lifetime after `now`. A time beyond that comes
+// from a clock that was wrong, and would hold a wait for years.
+struct TimeRange {
+  int64_t now = 0;
+  int64_t ahead = 86400;
+};
+constexpr int64_t kEarliestTime = 946684800;  // 2000-01-01T00:00:00Z
+
+int64_t timeAt(const YAML::Node& map, const char* key, const TimeRange& range);
 
 template <class T>
 T scalar(const YAML::Node& map, const char* key) {
@@ -36,6 +67,16 @@ T scalar(const YAML::Node& map, const char* key) {
   } catch (const YAML::Exception&) {
     reject(node, std::string("'") + key + "' has the invalid value '" + node.Scalar() + "'");
   }
+}
+
+int64_t timeAt(const YAML::Node& map, const char* key, const TimeRange& range) {
+  const int64_t value = scalar<int64_t>(map, key);
+  if (value != 0 && (value < kEarliestTime || value > range.now + range.ahead)) {
+    reject(map[key], std::string("'") + key + "' is the time " + std::to_string(value) +
+                         ", outside 2000 to " + std::to_string(range.ahead) +
+                         " s after the local clock");
+  }
+  return value;
 }
 
 Phase phaseAt(const YAML::Node& map, const char* key) {
@@ -76,6 +117,7 @@ void emitZone(YAML::Emitter& out, const ZoneHistory& history) {
     out << YAML::Key << "pending_since" << YAML::Value << history.pending_since;
   }
   out << YAML::Key << "unsigned_cache_until" << YAML::Value << history.unsigned_cache_until;
+  out << YAML::Key << "ds_cache_until" << YAML::Value << history.ds_cache_until;
   out << YAML::Key << "ds_everywhere_at" << YAML::Value << history.ds_everywhere_at;
   out << YAML::Key << "ttls" << YAML::Value << YAML::Flow << YAML::BeginMap;
   for (TtlKind kind : kTtlKinds) {
@@ -109,20 +151,25 @@ TtlInventory parseTtls(const YAML::Node& map) {
   return ttls;
 }
 
-ZoneHistory parseZone(const YAML::Node& map) {
+ZoneHistory parseZone(const YAML::Node& map, int64_t now) {
   if (!map.IsMap()) {
     reject(map, "a zone's entry is not a map");
   }
+  const TimeRange event{now, 86400};
+  const TimeRange cache_end{now, 86400 + kMaxCacheSeconds};
   ZoneHistory history;
   history.phase = optionalPhase(map, "phase");
-  history.since = scalar<int64_t>(map, "since");
+  history.since = timeAt(map, "since", event);
   history.seen_entering = scalar<bool>(map, "seen_entering");
   history.pending = optionalPhase(map, "pending");
   if (history.pending) {
-    history.pending_since = scalar<int64_t>(map, "pending_since");
+    history.pending_since = timeAt(map, "pending_since", event);
   }
-  history.unsigned_cache_until = scalar<int64_t>(map, "unsigned_cache_until");
-  history.ds_everywhere_at = scalar<int64_t>(map, "ds_everywhere_at");
+  history.unsigned_cache_until = timeAt(map, "unsigned_cache_until", cache_end);
+  if (map["ds_cache_until"]) {
+    history.ds_cache_until = timeAt(map, "ds_cache_until", cache_end);
+  }
+  history.ds_everywhere_at = timeAt(map, "ds_everywhere_at", event);
   history.ttls = parseTtls(map);
   const YAML::Node transitions = map["transitions"];
   if (!transitions || !transitions.IsSequence()) {
@@ -133,7 +180,12 @@ ZoneHistory parseZone(const YAML::Node& map) {
       reject(item, "a transition is not a map");
     }
     history.transitions.push_back(
-        Transition{optionalPhase(item, "from"), phaseAt(item, "to"), scalar<int64_t>(item, "at")});
+        Transition{optionalPhase(item, "from"), phaseAt(item, "to"), timeAt(item, "at", event)});
+  }
+  // A file written by hand or by another program may hold more than the daemon keeps.
+  if (history.transitions.size() > kKeptTransitions) {
+    history.transitions.erase(history.transitions.begin(),
+                              history.transitions.end() - kKeptTransitions);
   }
   return history;
 }
@@ -181,12 +233,13 @@ std::string stateText(const RolloutState& state) {
          std::string(out.c_str()) + "\n";
 }
 
-RolloutState parseStateText(const std::string& text) {
+RolloutState parseStateText(const std::string& text, int64_t now) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& error) {
-    throw std::runtime_error("line " + std::to_string(error.mark.line + 1) + ": " + error.msg);
+    throw std::runtime_error("line " + std::to_string(error.mark.line + 1) + ": " +
+                             printable(error.msg));
   }
   if (!root.IsMap()) {
     throw std::runtime_error("line 1: the file is not a YAML map");
@@ -200,24 +253,36 @@ RolloutState parseStateText(const std::string& text) {
   }
   RolloutState state;
   for (const auto& entry : zones) {
-    state[entry.first.as<std::string>()] = parseZone(entry.second);
+    state[entry.first.as<std::string>()] = parseZone(entry.second, now);
   }
   return state;
 }
 
 StateFileRead readStateFile(const std::string& path) {
   StateFileRead read;
-  std::ifstream file(path);
-  if (!file) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
     read.outcome = errno == ENOENT ? StateFileRead::Outcome::Missing
                                    : StateFileRead::Outcome::Unreadable;
+    read.problem = errnoText();
+    return read;
+  }
+  // Opening a FIFO would block until a writer came.
+  if (!S_ISREG(info.st_mode)) {
+    read.outcome = StateFileRead::Outcome::Unreadable;
+    read.problem = "not a regular file";
+    return read;
+  }
+  std::ifstream file(path);
+  if (!file) {
+    read.outcome = StateFileRead::Outcome::Unreadable;
     read.problem = errnoText();
     return read;
   }
   std::ostringstream text;
   text << file.rdbuf();
   try {
-    read.state = parseStateText(text.str());
+    read.state = parseStateText(text.str(), static_cast<int64_t>(std::time(nullptr)));
     read.outcome = StateFileRead::Outcome::Read;
   } catch (const std::runtime_error& error) {
     read.outcome = StateFileRead::Outcome::Corrupt;
@@ -227,7 +292,8 @@ StateFileRead readStateFile(const std::string& path) {
 }
 
 bool writeStateFile(const std::string& path, const RolloutState& state, std::string& error) {
-  const std::string temporary = path + ".tmp";
+  // The process ID keeps two writers from truncating each other's temporary file.
+  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     error = "cannot create " + temporary + ": " + errnoText();
@@ -252,6 +318,30 @@ bool writeStateFile(const std::string& path, const RolloutState& state, std::str
     ::fsync(dir);
     ::close(dir);
   }
+  return true;
+}
+
+StateFileLock::StateFileLock(const std::string& path) : path_(path + ".lock") {}
+
+StateFileLock::~StateFileLock() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+  }
+}
+
+bool StateFileLock::acquire(std::string& error) {
+  const int fd = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = "cannot create " + path_ + ": " + errnoText();
+    return false;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    error = errno == EWOULDBLOCK ? "another dnssec-watch run holds " + path_
+                                 : "cannot lock " + path_ + ": " + errnoText();
+    ::close(fd);
+    return false;
+  }
+  fd_ = fd;
   return true;
 }
 

@@ -28,8 +28,26 @@ StateFileRead readStateFile(const std::string& path);
 bool writeStateFile(const std::string& path, const RolloutState& state, std::string& error);
 
 // The YAML text of `state`, and its inverse, which throws std::runtime_error naming the
-// line and key of the first problem.
+// line and key of the first problem. A time outside 2000 to a day after `now` (for the end of
+// a cache lifetime, the longest lifetime after that) is such a problem.
 std::string stateText(const RolloutState& state);
-RolloutState parseStateText(const std::string& text);
+RolloutState parseStateText(const std::string& text, int64_t now);
+
+// An advisory lock on STATE_FILE.lock, held while the object lives, so two `run` processes
+// cannot write one state file and each lose the other's transitions.
+class StateFileLock {
+ public:
+  explicit StateFileLock(const std::string& state_file);
+  ~StateFileLock();
+  StateFileLock(const StateFileLock&) = delete;
+  StateFileLock& operator=(const StateFileLock&) = delete;
+
+  // Takes the lock without waiting; false with `error` set when another process holds it.
+  bool acquire(std::string& error);
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
 
 }  // namespace dw

@@ -56,7 +56,8 @@ void checkServers(RolloutStatus& status, const ChainResult& last) {
     if (server.result != "ok") {
       failed.push_back(server.address + " " + server.result);
     } else if (!server.in_sync) {
-      out_of_sync.push_back(server.address + " serial " + std::to_string(server.serial));
+      out_of_sync.push_back(server.address + " serves serial " + std::to_string(server.serial) +
+                            (server.signed_zone ? " signed" : " unsigned"));
     }
   }
   check(status, "every authoritative server answers", !last.servers.empty() && failed.empty(),
@@ -76,9 +77,15 @@ void checkSigning(RolloutStatus& status, const ChainResult& last) {
         unsigned_servers.empty() ? "" : "unsigned at " + joined(unsigned_servers));
   std::vector<std::string> bad;
   for (const SignatureFinding& signature : last.signatures) {
-    if (signature.expires_in <= 0 || signature.inception_age < 0 || signature.ttl_outlives) {
-      bad.push_back(signature.qname + " " + dns::rrTypeName(signature.qtype) + " at " +
-                    signature.server);
+    const std::string what = signature.qname + " " + dns::rrTypeName(signature.qtype) + " at " +
+                             signature.server;
+    if (signature.expires_in <= 0) {
+      bad.push_back(what + " expired");
+    } else if (signature.inception_age < 0) {
+      bad.push_back(what + " not valid yet");
+    } else if (signature.ttl_outlives) {
+      bad.push_back(what + " expires before its TTL of " + std::to_string(signature.ttl) +
+                    " s runs out");
     }
   }
   check(status, "no signature expired, not yet valid or outlived by its TTL", bad.empty(),
@@ -141,19 +148,41 @@ void checkTimes(RolloutStatus& status, int64_t now) {
   }
 }
 
-void describeStep(RolloutStatus& status) {
+bool someServerSigns(const ChainResult* last) {
+  return last != nullptr &&
+         std::any_of(last->servers.begin(), last->servers.end(), [](const AuthServer& server) {
+           return server.result == "ok" && server.signed_zone;
+         });
+}
+
+// The cached DS outlives the parent's copy: signing must stay until the caches drop it.
+void checkRemovedDs(RolloutStatus& status, int64_t now) {
+  if (status.ds_cache_until > now) {
+    check(status, "resolvers dropped the DS that the parent no longer serves", false,
+          "until " + utcTime(status.ds_cache_until) + "; keep signing with the same keys until then");
+  }
+}
+
+void describeStep(RolloutStatus& status, const ChainResult* last) {
+  const uint32_t signed_lifetime =
+      status.ttls.longest({TtlKind::Max, TtlKind::Dnskey, TtlKind::Soa, TtlKind::SoaMinimum});
   switch (*status.phase) {
     case Phase::Unsigned:
       status.next_step = "enable signing";
-      status.rollback = "undo the TTL changes";
-      status.rollback_effective = 0;
+      if (someServerSigns(last)) {
+        // Signing started at some servers: resolvers may hold their signed answers.
+        status.rollback = "disable signing at the servers that sign, then undo the TTL changes";
+        status.rollback_effective = signed_lifetime;
+      } else {
+        status.rollback = "undo the TTL changes";
+        status.rollback_effective = 0;
+      }
       break;
     case Phase::Signed:
       status.next_step = "publish the DS at the parent";
       status.rollback = "disable signing, then undo the TTL changes";
       // Signed answers and NSEC-based negative answers stay cached this long.
-      status.rollback_effective = status.ttls.longest(
-          {TtlKind::Max, TtlKind::Dnskey, TtlKind::Soa, TtlKind::SoaMinimum});
+      status.rollback_effective = signed_lifetime;
       break;
     case Phase::DsPublished:
     case Phase::Stable:
@@ -184,7 +213,41 @@ void checkStep(RolloutStatus& status, const ChainResult* last, int64_t now) {
       checkDs(status, *last, phase != Phase::Signed);
     }
   }
+  if (*status.phase == Phase::Unsigned || *status.phase == Phase::Signed) {
+    checkRemovedDs(status, now);
+  }
   checkTimes(status, now);
+}
+
+// The states in which validating resolvers fail for the zone now, whatever the step.
+void findBroken(RolloutStatus& status, const ChainResult& last, int64_t now) {
+  const bool ds_served = std::any_of(last.parents.begin(), last.parents.end(),
+                                     [](const ParentServer& p) { return !p.ds.empty(); });
+  std::vector<std::string> unsigned_servers;
+  for (const AuthServer& server : last.servers) {
+    if (server.result == "ok" && !server.signed_zone) {
+      unsigned_servers.push_back(server.address);
+    }
+  }
+  if (ds_served && !unsigned_servers.empty()) {
+    status.broken.push_back("the parent serves a DS but " + joined(unsigned_servers) +
+                            " serve the zone unsigned, so validating resolvers fail for "
+                            "answers from there: sign it again with the same keys, or remove "
+                            "the DS");
+  }
+  const bool any_match = std::any_of(last.ds.begin(), last.ds.end(), [](const DsFinding& ds) {
+    return ds.status == dns::DsStatus::Match;
+  });
+  if (ds_served && unsigned_servers.size() < last.servers.size() && !any_match) {
+    status.broken.push_back("no DS at the parent matches a key that signs the DNSKEY RRset, so "
+                            "validating resolvers fail: publish the right DS or remove it");
+  }
+  if (!ds_served && status.ds_cache_until > now && !unsigned_servers.empty()) {
+    status.broken.push_back("resolvers may hold the removed DS until " +
+                            utcTime(status.ds_cache_until) + " while " +
+                            joined(unsigned_servers) + " serve the zone unsigned, so they fail "
+                            "until then: sign it again with the same keys");
+  }
 }
 
 // The history's times apply when it saw the zone in the phase the status is about.
@@ -218,6 +281,7 @@ RolloutStatus evaluateRollout(const std::string& zone, const ZoneHistory& histor
   status.mismatch = configured && history.phase && !samePhase(*configured, *history.phase);
   status.ttls = history.ttls;
   status.unsigned_cache_until = history.unsigned_cache_until;
+  status.ds_cache_until = history.ds_cache_until;
   if (!history.transitions.empty()) {
     status.last_transition = history.transitions.back().at;
   }
@@ -228,12 +292,23 @@ RolloutStatus evaluateRollout(const std::string& zone, const ZoneHistory& histor
   takeTimes(status, history, now);
   status.next_step_at = std::max(status.schedule.wait_end, status.schedule.watch_end);
   noteTtls(status, *status.phase);
-  describeStep(status);
+  describeStep(status, last);
   checkStep(status, last, now);
+  if (last != nullptr) {
+    findBroken(status, *last, now);
+  }
+  if (status.ds_cache_until > now && *status.phase == Phase::Signed) {
+    status.rollback = "wait until " + utcTime(status.ds_cache_until) +
+                      ", when resolvers have dropped the removed DS, then " + status.rollback;
+    status.rollback_effective += static_cast<uint32_t>(status.ds_cache_until - now);
+  }
   for (const StepCheck& item : status.checks) {
     if (!item.done) {
       status.blockers.push_back(item.detail.empty() ? item.what : item.what + ": " + item.detail);
     }
+  }
+  for (const std::string& problem : status.broken) {
+    status.blockers.insert(status.blockers.begin(), "broken now: " + problem);
   }
   status.ready = status.blockers.empty();
   return status;

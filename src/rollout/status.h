@@ -40,6 +40,10 @@ struct RolloutStatus {
   // The conditions that do not hold, waits included, each as "what: detail".
   std::vector<std::string> blockers;
   bool ready = false;  // Every check done.
+  // What makes validating resolvers fail for the zone right now, with the fix, in words:
+  // a DS beside servers that do not sign, a DS that matches no key, a removed DS still in
+  // caches while the zone is unsigned.
+  std::vector<std::string> broken;
 
   std::string rollback;             // The rollback of the current step, in words.
   uint32_t rollback_effective = 0;  // Seconds until resolvers see the rollback.
@@ -47,6 +51,7 @@ struct RolloutStatus {
   // TTLs above the advice for the phase, as "soa 86400 > 3600".
   std::vector<std::string> ttl_notes;
   int64_t unsigned_cache_until = 0;
+  int64_t ds_cache_until = 0;
 };
 
 // The status of `zone` at `now` from its history and its last round of chain checks

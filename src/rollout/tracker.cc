@@ -2,6 +2,7 @@
 #include "rollout/tracker.h"
 
 #include <cstdio>
+#include <ctime>
 
 #include <spdlog/spdlog.h>
 
@@ -22,7 +23,12 @@ RolloutTracker::RolloutTracker() : log_(logger("rollout")) {
   }
 }
 
-RolloutTracker::~RolloutTracker() = default;
+RolloutTracker::~RolloutTracker() {
+  std::lock_guard lock(mutex_);
+  if (write_failing_) {
+    save();
+  }
+}
 
 void RolloutTracker::configure(const Config& config) {
   std::lock_guard lock(mutex_);
@@ -30,9 +36,27 @@ void RolloutTracker::configure(const Config& config) {
   for (const ZoneSpec& zone : config.zones) {
     zones_.emplace_back(zone.name, zone.phase);
   }
-  if (config.state_file != path_) {
-    load(config.state_file);
+  if (config.state_file == path_) {
+    return;
   }
+  if (path_.empty()) {
+    load(config.state_file);
+    return;
+  }
+  moveTo(config.state_file);
+}
+
+// A reload that names another state file: a file already there wins, else the history so far
+// moves to the new path, so the waits do not start again.
+void RolloutTracker::moveTo(const std::string& path) {
+  const StateFileRead read = readStateFile(path);
+  if (read.outcome == StateFileRead::Outcome::Missing) {
+    log_->info("rollout state moves from={} to={} zones={}", path_, path, state_.size());
+    path_ = path;
+    save();
+    return;
+  }
+  load(path);
 }
 
 void RolloutTracker::load(const std::string& path) {
@@ -55,7 +79,8 @@ void RolloutTracker::load(const std::string& path) {
       break;
     case StateFileRead::Outcome::Corrupt: {
       ++errors_["corrupt"];
-      const std::string aside = path + ".corrupt";
+      // Each corrupt file keeps its own copy, so a second one does not replace the first.
+      const std::string aside = path + ".corrupt." + std::to_string(std::time(nullptr));
       const bool moved = std::rename(path.c_str(), aside.c_str()) == 0;
       log_->error("rollout state file {} is corrupt ({}); {}; starting with no history", path,
                   read.problem, moved ? "moved it to " + aside : "could not move it aside");
@@ -69,16 +94,35 @@ void RolloutTracker::observe(const std::string& zone, const ChainResult& result,
   std::lock_guard lock(mutex_);
   last_[zone] = result;
   ZoneHistory& history = state_[zone];
+  const ZoneHistory previous = history;
   const std::optional<Phase> before = history.phase;
   const size_t transitions = history.transitions.size();
-  if (!observeRound(history, result, now)) {
+  // After a failed write every round tries again, so the history reaches the disk as soon
+  // as it can, even when the zone no longer changes.
+  if (!observeRound(history, result, now) && !write_failing_) {
     return;
   }
   if (history.transitions.size() != transitions) {
     log_->info("rollout phase zone={} from={} to={} at={}", zone, phaseText(before),
                phaseText(history.phase), history.since);
+    warnIfEarly(zone, previous, history);
   }
   save();
+}
+
+// A DS published before the wait after signing ended meets resolvers that still hold
+// unsigned answers, which now fail validation until they expire.
+void RolloutTracker::warnIfEarly(const std::string& zone, const ZoneHistory& previous,
+                                 const ZoneHistory& now) {
+  if (previous.phase != Phase::Signed || now.phase != Phase::DsPublished) {
+    return;
+  }
+  const int64_t wait_end = phaseSchedule(previous, Phase::Signed).wait_end;
+  if (now.since < wait_end) {
+    log_->warn("rollout step early zone={} ds_published_at={} signing_wait_end={}: resolvers "
+               "that cached unsigned answers fail to validate them until they expire",
+               zone, now.since, wait_end);
+  }
 }
 
 void RolloutTracker::save() {

@@ -28,9 +28,10 @@ class RolloutTracker {
   RolloutTracker();
   ~RolloutTracker();
 
-  // Takes the zones and their configured phases from `config`. Reads the state file when its
-  // path is new: a missing file is created at the first change, a corrupt one moved aside to
-  // FILE.corrupt, and either is reported and counted.
+  // Takes the zones and their configured phases from `config`. Reads the state file at the
+  // first call: a missing file is created at the first change, a corrupt one moved aside to
+  // FILE.corrupt.TIME, and either is reported and counted. A later call with another path
+  // reads the file there, or moves the history to it when there is none.
   void configure(const Config& config);
   // Applies one round of chain checks for `zone`, made at `now` (Unix time).
   void observe(const std::string& zone, const ChainResult& result, int64_t now);
@@ -41,6 +42,8 @@ class RolloutTracker {
 
  private:
   void load(const std::string& path);
+  void moveTo(const std::string& path);
+  void warnIfEarly(const std::string& zone, const ZoneHistory& previous, const ZoneHistory& now);
   void save();
 
   mutable std::mutex mutex_;

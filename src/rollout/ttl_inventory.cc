@@ -2,7 +2,6 @@
 #include "rollout/ttl_inventory.h"
 
 #include <algorithm>
-#include <sstream>
 #include <string>
 
 #include "dns/codes.h"
@@ -15,20 +14,6 @@ constexpr uint32_t kHour = 3600;
 constexpr uint32_t kWeek = 7 * 24 * kHour;
 constexpr uint32_t kFiveMinutes = 300;
 
-// The MINIMUM field, the last of the SOA RDATA (RFC 1035 3.3.13).
-std::optional<uint32_t> soaMinimum(const dns::RecordSet& soa) {
-  if (soa.rdata.empty()) {
-    return std::nullopt;
-  }
-  std::istringstream fields(soa.rdata.front());
-  std::string mname, rname;
-  uint32_t serial = 0, refresh = 0, retry = 0, expire = 0, minimum = 0;
-  if (!(fields >> mname >> rname >> serial >> refresh >> retry >> expire >> minimum)) {
-    return std::nullopt;
-  }
-  return minimum;
-}
-
 void addServer(TtlInventory& inventory, const AuthServer& server, const std::string& zone) {
   for (const dns::RecordSet& set : server.rrsets) {
     inventory.raise(TtlKind::Max, set.ttl);
@@ -37,8 +22,8 @@ void addServer(TtlInventory& inventory, const AuthServer& server, const std::str
     }
     if (set.type == dns::kTypeSoa) {
       inventory.raise(TtlKind::Soa, set.ttl);
-      if (std::optional<uint32_t> minimum = soaMinimum(set)) {
-        inventory.raise(TtlKind::SoaMinimum, *minimum);
+      if (std::optional<dns::SoaFields> fields = dns::soaFields(set)) {
+        inventory.raise(TtlKind::SoaMinimum, fields->minimum);
       }
     } else if (set.type == dns::kTypeNs) {
       inventory.raise(TtlKind::NsZone, set.ttl);
@@ -59,6 +44,7 @@ std::string_view ttlKindName(TtlKind kind) {
     case TtlKind::NsZone: return "ns_zone";
     case TtlKind::Ds: return "ds";
     case TtlKind::Dnskey: return "dnskey";
+    case TtlKind::DsNegative: return "ds_negative";
   }
   return "unknown";
 }
@@ -89,6 +75,8 @@ TtlInventory takeInventory(const ChainResult& result) {
     }
     if (!parent.ds.empty()) {
       inventory.raise(TtlKind::Ds, parent.ds_ttl);
+    } else if (parent.ds_negative_ttl > 0) {
+      inventory.raise(TtlKind::DsNegative, parent.ds_negative_ttl);
     }
     if (parent.delegation_ns_ttl > 0) {
       inventory.raise(TtlKind::NsParent, parent.delegation_ns_ttl);
@@ -112,6 +100,7 @@ std::optional<uint32_t> advisedTtl(TtlKind kind, Phase phase) {
       return stable ? std::optional<uint32_t>(kHour) : std::nullopt;
     case TtlKind::NsParent:
     case TtlKind::NsZone:
+    case TtlKind::DsNegative:
       return std::nullopt;
   }
   return std::nullopt;

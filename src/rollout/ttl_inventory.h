@@ -22,12 +22,16 @@ enum class TtlKind {
   NsZone,      // The NS RRset at the zone's apex.
   Ds,          // The DS RRset in the parent.
   Dnskey,      // The DNSKEY RRset.
+  // The parent's answer that the zone has no DS: resolvers cache it this long (RFC 2308,
+  // the lower of the parent's SOA TTL and SOA MINIMUM), so a new DS reaches them after it.
+  DsNegative,
 };
-constexpr std::array<TtlKind, 7> kTtlKinds{TtlKind::Max,      TtlKind::Soa,    TtlKind::SoaMinimum,
-                                           TtlKind::NsParent, TtlKind::NsZone, TtlKind::Ds,
-                                           TtlKind::Dnskey};
+constexpr std::array<TtlKind, 8> kTtlKinds{
+    TtlKind::Max, TtlKind::Soa, TtlKind::SoaMinimum, TtlKind::NsParent,
+    TtlKind::NsZone, TtlKind::Ds, TtlKind::Dnskey, TtlKind::DsNegative};
 
-// "max", "soa", "soa_minimum", "ns_parent", "ns_zone", "ds", "dnskey": the metric label.
+// "max", "soa", "soa_minimum", "ns_parent", "ns_zone", "ds", "dnskey", "ds_negative": the
+// metric label.
 std::string_view ttlKindName(TtlKind kind);
 
 // Each TTL in seconds, the largest over the servers that answered. A TTL is nullopt when no

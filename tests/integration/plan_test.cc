@@ -21,7 +21,7 @@ std::string planConfig(const Lab& lab, const std::string& phase_of_good = "auto"
                      "]\ntimeout: 2s\nzones:\n"
                      "  - {name: good.lab, probes: [{name: www.good.lab}], phase: " +
                      phase_of_good + "}\n";
-  for (const char* zone : {"unsigned", "nods", "longttl", "halfsigned"}) {
+  for (const char* zone : {"unsigned", "nods", "longttl", "halfsigned", "bogusds"}) {
     yaml += "  - {name: " + std::string(zone) + ".lab, probes: [{name: www." + zone +
             ".lab}]}\n";
   }
@@ -156,6 +156,18 @@ TEST_F(PlanTest, CorruptStateFileIsReportedNotFatal) {
   ASSERT_FALSE(plan.json.is_discarded()) << plan.err;
   EXPECT_EQ(plan.json["state_file"]["outcome"], "corrupt");
   EXPECT_EQ(plan.exit_code, 0);
+}
+
+TEST_F(PlanTest, DsMatchingNoKeyAtTheParentIsBrokenNow) {
+  const Plan plan = runPlan(config_, "bogusds.lab");
+  ASSERT_FALSE(plan.json.is_discarded()) << plan.err;
+  EXPECT_EQ(plan.exit_code, 1);
+  ASSERT_EQ(plan.json["broken_now"].size(), 1u) << plan.json.dump(2);
+  EXPECT_EQ(plan.json["broken_now"][0].get<std::string>().rfind("no DS at the parent matches", 0),
+            0u);
+  const CommandResult text = runBinary({"plan", "--config", config_, "--zone", "bogusds.lab"});
+  EXPECT_NE(text.out.find("BROKEN NOW: no DS at the parent matches a key"), std::string::npos)
+      << text.out;
 }
 
 TEST_F(PlanTest, ZoneOutsideTheConfigExitsTwo) {

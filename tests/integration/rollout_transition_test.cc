@@ -133,11 +133,32 @@ TEST_F(RolloutTransitionTest, CorruptStateFileIsRebuilt) {
   const std::string text = waitForPhase("unsigned");
   EXPECT_EQ(metricValue(text, "dnssec_watch_state_file_errors_total", {{"reason", "corrupt"}}), 1)
       << daemon.stderrText();
-  EXPECT_TRUE(std::filesystem::exists(state_ + ".corrupt"));
+  size_t copies = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(state_).parent_path())) {
+    copies += entry.path().filename().string().starts_with("state.yaml.corrupt.") ? 1 : 0;
+  }
+  EXPECT_EQ(copies, 1u) << "the corrupt file is kept beside the new one";
   EXPECT_EQ(daemon.stop(), 0);
   EXPECT_NE(daemon.stderrText().find("is corrupt (line"), std::string::npos)
       << daemon.stderrText();
   EXPECT_EQ(readStateFile(state_).outcome, StateFileRead::Outcome::Read);
+}
+
+TEST_F(RolloutTransitionTest, SecondDaemonOnOneStateFileExitsTwo) {
+  Daemon first({"run", "--config", config_});
+  waitForPhase("unsigned");
+  const int port = freePort();
+  std::string yaml = transitionConfig(lab_, port);
+  const std::string state_key = "state_file: state.yaml";
+  yaml.replace(yaml.find(state_key), state_key.size(), "state_file: " + state_);
+  const std::string second_config = writeTempFile("second.yaml", yaml);
+  const CommandResult second = runBinary({"run", "--config", second_config});
+  EXPECT_EQ(second.exit_code, 2) << second.err;
+  EXPECT_NE(second.err.find("another dnssec-watch run holds " + state_ + ".lock"),
+            std::string::npos)
+      << second.err;
+  EXPECT_EQ(first.stop(), 0);
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,7 +25,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr int64_t kT0 = 1'800'000'000;  // Some time in 2027.
+constexpr int64_t kT0 = 1'700'000'000;  // Some time in 2023, before the test's clock.
 constexpr int64_t kDay = 86400;
 
 dns::RecordSet rrset(const std::string& owner, uint16_t type, uint32_t ttl,
@@ -71,6 +74,10 @@ ChainResult round(std::vector<bool> signing, std::vector<bool> ds_at_parent, uin
     result.parents.push_back(parent);
   }
   result.ds_consistent = all || none;
+  if (!none) {
+    result.ds.push_back(
+        DsFinding{dns::DsFields{12345, 13, 2, "AB"}, dns::DsStatus::Match, "", {}});
+  }
   return result;
 }
 
@@ -269,6 +276,15 @@ class StateFileTest : public ::testing::Test {
     return RolloutState{{"example.com.", history}};
   }
 
+  // The FILE.corrupt.TIME copies beside the state file.
+  size_t corruptCopies() const {
+    size_t copies = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+      copies += entry.path().filename().string().starts_with("state.yaml.corrupt.") ? 1 : 0;
+    }
+    return copies;
+  }
+
   std::string dir_;
   std::string path_;
 };
@@ -277,7 +293,7 @@ TEST_F(StateFileTest, RoundTripKeepsEveryField) {
   const RolloutState state = sample();
   std::string error;
   ASSERT_TRUE(writeStateFile(path_, state, error)) << error;
-  EXPECT_FALSE(std::filesystem::exists(path_ + ".tmp"));
+  EXPECT_FALSE(std::filesystem::exists(path_ + ".tmp." + std::to_string(getpid())));
   const StateFileRead read = readStateFile(path_);
   ASSERT_EQ(read.outcome, StateFileRead::Outcome::Read) << read.problem;
   const ZoneHistory& a = state.at("example.com.");
@@ -312,10 +328,11 @@ TEST_F(StateFileTest, FailedWriteLeavesTheOldFile) {
   std::string error;
   ASSERT_TRUE(writeStateFile(path_, sample(), error));
   const std::string before = stateText(sample());
-  std::filesystem::create_directory(path_ + ".tmp");  // Blocks the temporary file.
+  const std::string temporary = path_ + ".tmp." + std::to_string(getpid());
+  std::filesystem::create_directory(temporary);  // Blocks the temporary file.
   EXPECT_FALSE(writeStateFile(path_, RolloutState{}, error));
-  EXPECT_THAT(error, HasSubstr(path_ + ".tmp"));
-  EXPECT_EQ(parseStateText(before).size(), readStateFile(path_).state.size());
+  EXPECT_THAT(error, HasSubstr(temporary));
+  EXPECT_EQ(parseStateText(before, kT0).size(), readStateFile(path_).state.size());
 }
 
 // --- the tracker --------------------------------------------------------------------------
@@ -354,7 +371,7 @@ TEST_F(StateFileTest, TrackerMovesACorruptFileAsideAndRebuildsIt) {
   RolloutTracker tracker;
   tracker.configure(trackerConfig(path_));
   EXPECT_EQ(tracker.stateErrors().at("corrupt"), 1u);
-  EXPECT_TRUE(std::filesystem::exists(path_ + ".corrupt"));
+  EXPECT_EQ(corruptCopies(), 1u);
   tracker.observe("example.com.", round({true}, {false}), kT0);
   EXPECT_EQ(readStateFile(path_).outcome, StateFileRead::Outcome::Read);
 }
@@ -390,6 +407,147 @@ TEST_F(StateFileTest, CollectorExportsThePhaseAndTheWaits) {
   EXPECT_EQ(values["dnssec_watch_ttl_seconds" + zone + ",ttl=soa_minimum"], 3600);
   EXPECT_EQ(values["dnssec_watch_ttl_above_recommendation" + zone + ",ttl=max"], 0);
   EXPECT_EQ(values["dnssec_watch_state_file_errors_total,vantage=here,reason=missing"], 1);
+}
+
+TEST_F(StateFileTest, TimesOutsideTheClockRangeAreCorrupt) {
+  const std::string zone = "version: 1\nzones:\n  a.:\n    phase: signed\n    since: ";
+  const std::string rest = "\n    seen_entering: true\n    unsigned_cache_until: 0\n"
+                           "    ds_everywhere_at: 0\n    transitions: []\n";
+  for (const std::string& since :
+       std::vector<std::string>{"9223372036854775807", "-5", std::to_string(kT0 + 2 * kDay)}) {
+    SCOPED_TRACE(since);
+    EXPECT_THROW(parseStateText(zone + since + rest, kT0), std::runtime_error);
+  }
+  EXPECT_EQ(parseStateText(zone + std::to_string(kT0 - kDay) + rest, kT0).size(), 1u);
+  try {
+    parseStateText(zone + "-5" + rest, kT0);
+  } catch (const std::runtime_error& error) {
+    EXPECT_THAT(error.what(), HasSubstr("line 5: 'since' is the time -5, outside 2000"));
+  }
+}
+
+TEST_F(StateFileTest, LongTransitionListIsCutOnLoad) {
+  std::string text = "version: 1\nzones:\n  a.:\n    phase: signed\n    since: " +
+                     std::to_string(kT0) + "\n    seen_entering: true\n"
+                     "    unsigned_cache_until: 0\n    ds_everywhere_at: 0\n    transitions:\n";
+  for (int i = 0; i < 1000; ++i) {
+    text += "      - {to: signed, at: " + std::to_string(kT0 - 1000 + i) + "}\n";
+  }
+  const RolloutState state = parseStateText(text, kT0);
+  EXPECT_EQ(state.at("a.").transitions.size(), kKeptTransitions);
+  EXPECT_EQ(state.at("a.").transitions.back().at, kT0 - 1);
+}
+
+TEST_F(StateFileTest, FifoIsNotOpened) {
+  ASSERT_EQ(mkfifo(path_.c_str(), 0644), 0);
+  const StateFileRead read = readStateFile(path_);  // Would block forever if opened.
+  EXPECT_EQ(read.outcome, StateFileRead::Outcome::Unreadable);
+  EXPECT_EQ(read.problem, "not a regular file");
+}
+
+TEST_F(StateFileTest, ControlBytesInAProblemAreEscaped) {
+  std::ofstream(path_) << "version: 1\nzones: \"\\\x06\"\n";
+  const StateFileRead read = readStateFile(path_);
+  EXPECT_EQ(read.outcome, StateFileRead::Outcome::Corrupt);
+  EXPECT_EQ(read.problem.find('\x06'), std::string::npos) << read.problem;
+}
+
+TEST_F(StateFileTest, SecondLockOnTheSameFileFails) {
+  StateFileLock first(path_);
+  std::string error;
+  ASSERT_TRUE(first.acquire(error)) << error;
+  StateFileLock second(path_);
+  EXPECT_FALSE(second.acquire(error));
+  EXPECT_THAT(error, HasSubstr("another dnssec-watch run holds " + path_ + ".lock"));
+}
+
+TEST_F(StateFileTest, TrackerRetriesAFailedWriteWithoutAChange) {
+  RolloutTracker tracker;
+  tracker.configure(trackerConfig(path_));
+  const std::string temporary = path_ + ".tmp." + std::to_string(getpid());
+  std::filesystem::create_directory(temporary);
+  tracker.observe("example.com.", round({true}, {false}), kT0);
+  EXPECT_EQ(tracker.stateErrors().at("write"), 1u);
+  std::filesystem::remove(temporary);
+  // The same phase again: nothing changed, but the history has not reached the disk yet.
+  tracker.observe("example.com.", round({true}, {false}), kT0 + 60);
+  const StateFileRead read = readStateFile(path_);
+  ASSERT_EQ(read.outcome, StateFileRead::Outcome::Read) << read.problem;
+  EXPECT_EQ(read.state.at("example.com.").phase, Phase::Signed);
+}
+
+TEST_F(StateFileTest, ReloadToANewPathKeepsTheHistory) {
+  RolloutTracker tracker;
+  tracker.configure(trackerConfig(path_));
+  tracker.observe("example.com.", round({true}, {false}), kT0);
+  const std::string moved = dir_ + "/moved.yaml";
+  tracker.configure(trackerConfig(moved));
+  EXPECT_EQ(tracker.stateErrors().at("missing"), 1u) << "counted at the start only";
+  const StateFileRead read = readStateFile(moved);
+  ASSERT_EQ(read.outcome, StateFileRead::Outcome::Read) << read.problem;
+  EXPECT_EQ(read.state.at("example.com.").since, kT0);
+}
+
+TEST(BrokenNowTest, DsBesideAnUnsignedServerIsBroken) {
+  ZoneHistory history;
+  ChainResult result = round({true, true}, {true});
+  observeRound(history, result, kT0);
+  result.servers[1].signed_zone = false;
+  const RolloutStatus status = evaluateRollout("example.com.", history, &result, std::nullopt, kT0);
+  ASSERT_EQ(status.broken.size(), 1u);
+  EXPECT_THAT(status.broken[0], HasSubstr("192.0.2.2 serve the zone unsigned"));
+  EXPECT_THAT(status.blockers.front(), HasSubstr("broken now: "));
+}
+
+TEST(BrokenNowTest, DsMatchingNoKeyIsBroken) {
+  ZoneHistory history;
+  ChainResult result = round({true}, {true});
+  result.ds = {DsFinding{dns::DsFields{1, 13, 2, "AB"}, dns::DsStatus::NoMatch, "", {}}};
+  observeRound(history, result, kT0);
+  const RolloutStatus status = evaluateRollout("example.com.", history, &result, std::nullopt, kT0);
+  ASSERT_EQ(status.broken.size(), 1u);
+  EXPECT_THAT(status.broken[0], HasSubstr("no DS at the parent matches a key"));
+}
+
+TEST(BrokenNowTest, RemovedDsStaysCachedForItsTtl) {
+  ZoneHistory history;
+  observeRound(history, round({true}, {true}), kT0);
+  observeRound(history, round({true}, {false}), kT0 + 60);
+  const ChainResult removed = round({true}, {false});
+  observeRound(history, removed, kT0 + 120);
+  ASSERT_EQ(history.phase, Phase::Signed);
+  EXPECT_EQ(history.ds_cache_until, kT0 + 3600) << "the last round with a DS plus its TTL";
+  RolloutStatus status = evaluateRollout("example.com.", history, &removed, std::nullopt, kT0 + 120);
+  EXPECT_THAT(status.rollback, HasSubstr("when resolvers have dropped the removed DS"));
+  EXPECT_THAT(status.blockers,
+              testing::Contains(HasSubstr("resolvers dropped the DS that the parent no longer")));
+  EXPECT_TRUE(status.broken.empty());
+
+  // Signing removed too, before the DS left the caches.
+  const ChainResult unsigned_round = round({false}, {false});
+  observeRound(history, unsigned_round, kT0 + 180);
+  observeRound(history, unsigned_round, kT0 + 240);
+  status = evaluateRollout("example.com.", history, &unsigned_round, std::nullopt, kT0 + 240);
+  EXPECT_EQ(status.phase, Phase::Unsigned);
+  EXPECT_FALSE(status.ready);
+  ASSERT_EQ(status.broken.size(), 1u);
+  EXPECT_THAT(status.broken[0], HasSubstr("resolvers may hold the removed DS"));
+}
+
+TEST(DsNegativeTtlTest, ParentNoDsAnswerLengthensTheDsWait) {
+  ZoneHistory history;
+  ChainResult before = round({true}, {false});
+  before.parents[0].delegation_ns_ttl = 300;
+  before.parents[0].ds_negative_ttl = 3600;
+  observeRound(history, before, kT0);
+  EXPECT_EQ(history.ttls.get(TtlKind::DsNegative), 3600u);
+  ChainResult published = round({true}, {true});
+  published.parents[0].delegation_ns_ttl = 300;
+  observeRound(history, published, kT0 + 60);
+  observeRound(history, published, kT0 + 120);
+  ASSERT_EQ(history.phase, Phase::DsPublished);
+  EXPECT_EQ(history.ttls.get(TtlKind::DsNegative), 3600u) << "kept from before the DS";
+  EXPECT_EQ(phaseSchedule(history, Phase::DsPublished).wait_end, kT0 + 60 + 600 + 3600);
 }
 
 }  // namespace
