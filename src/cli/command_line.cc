@@ -5,7 +5,9 @@
 #include <cctype>
 #include <charconv>
 #include <optional>
+#include <algorithm>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "cli/commands.h"
@@ -81,7 +83,29 @@ std::string parseZone(const std::string& text) {
   return *zone;
 }
 
-// Parses --ds "ZONE KEYTAG ALGORITHM DIGESTTYPE DIGEST" into the zone and the DS RDATA.
+// Drops the TTL, class and type that a DS record in zone-file form has between its owner and
+// its RDATA ("3600 IN DS 12345 13 2 ..."), as dig and ldns-key2ds print it.
+std::string dsRdata(const std::string& text) {
+  std::istringstream fields(text);
+  std::vector<std::string> words;
+  for (std::string word; fields >> word;) {
+    words.push_back(word);
+  }
+  const auto type = std::find_if(words.begin(), words.end(), [](const std::string& word) {
+    return word == "DS" || word == "ds";
+  });
+  if (type == words.end() || type - words.begin() > 2) {
+    return text;
+  }
+  std::string rdata;
+  for (auto word = type + 1; word != words.end(); ++word) {
+    rdata += (rdata.empty() ? "" : " ") + *word;
+  }
+  return rdata;
+}
+
+// Parses --ds "ZONE KEYTAG ALGORITHM DIGESTTYPE DIGEST", or the DS record in zone-file form,
+// into the zone and the DS RDATA.
 std::pair<std::string, std::string> parseExpectedDs(const std::string& text) {
   const std::string fix = "give the zone and the DS as the provider shows it, e.g. "
                           "--ds \"example.com 12345 13 2 0123ABCD...\"";
@@ -91,7 +115,7 @@ std::pair<std::string, std::string> parseExpectedDs(const std::string& text) {
   }
   const std::optional<std::string> zone =
       blank == std::string::npos ? std::nullopt : dns::canonicalName(text.substr(0, blank));
-  const std::string rdata = blank == std::string::npos ? "" : text.substr(blank + 1);
+  const std::string rdata = blank == std::string::npos ? "" : dsRdata(text.substr(blank + 1));
   if (!zone || !dns::readDsFields(rdata)) {
     throw std::invalid_argument("--ds \"" + text + "\" is not a zone and a DS; " + fix);
   }

@@ -283,3 +283,21 @@ TEST(ParsePlanCommandTest, UsageNamesPlan) {
 
 }  // namespace
 }  // namespace dw
+
+namespace dw {
+namespace {
+
+TEST(ParseDsOptionTest, AcceptsTheZoneFileFormOfTheDs) {
+  const std::string digest(64, 'A');
+  const CommandLine parsed = parseCommandLine(
+      {"check", "--config", "w.yaml", "--ds", "example.com. 3600 IN DS 12345 13 2 " + digest});
+  ASSERT_EQ(parsed.expected_ds.size(), 1u);
+  EXPECT_EQ(parsed.expected_ds[0].first, "example.com.");
+  EXPECT_EQ(parsed.expected_ds[0].second, "12345 13 2 " + digest);
+  const CommandLine short_form =
+      parseCommandLine({"check", "--config", "w.yaml", "--ds", "example.com DS 1 13 2 " + digest});
+  EXPECT_EQ(short_form.expected_ds[0].second, "1 13 2 " + digest);
+}
+
+}  // namespace
+}  // namespace dw
