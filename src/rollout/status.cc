@@ -134,10 +134,11 @@ void checkTimes(RolloutStatus& status, int64_t now) {
     check(status, "wait until resolvers drop the unsigned answers they cached",
           now >= schedule.wait_end, "until " + utcTime(schedule.wait_end));
   } else if (phase == Phase::DsPublished) {
-    const uint32_t ns_ttl = status.ttls.longest({TtlKind::NsParent, TtlKind::NsZone});
+    const uint32_t ttl =
+        status.ttls.longest({TtlKind::NsParent, TtlKind::NsZone, TtlKind::DsNegative});
     check(status,
-          "wait 10 minutes after the DS reached every parent server, then the largest NS TTL (" +
-              std::to_string(ns_ttl) + " s)",
+          "wait 10 minutes after the DS reached every parent server, then the largest of the NS "
+          "TTLs and the parent's negative TTL for the DS (" + std::to_string(ttl) + " s)",
           schedule.wait_known && now >= schedule.wait_end,
           schedule.wait_known ? "until " + utcTime(schedule.wait_end)
                               : "the DS has not reached every parent server");
