@@ -42,18 +42,6 @@ std::string stepState(size_t step, Phase phase) {
   return step == current + 1 ? "next" : "later";
 }
 
-std::string utc(int64_t unix_time) {
-  if (unix_time <= 0) {
-    return "unknown";
-  }
-  const std::time_t time = static_cast<std::time_t>(unix_time);
-  std::tm parts{};
-  gmtime_r(&time, &parts);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S UTC", &parts);
-  return text;
-}
-
 std::string phaseText(const std::optional<Phase>& phase) {
   return phase ? std::string(phaseName(*phase)) : "unknown";
 }
@@ -68,7 +56,7 @@ const char* outcomeName(StateFileRead::Outcome outcome) {
   return "unknown";
 }
 
-// Where the plan's phase comes from, in words.
+// Returns where the plan's phase comes from, in words.
 const char* phaseSource(const PlanInput& plan) {
   if (plan.status.configured) {
     return " (from the config)";
@@ -185,10 +173,10 @@ nlohmann::json planJson(const PlanInput& plan) {
 
 void printPlan(std::ostream& out, const PlanInput& plan) {
   const RolloutStatus& status = plan.status;
-  out << "Rollout plan for " << status.zone << " at " << utc(plan.now) << "\n";
+  out << "Rollout plan for " << status.zone << " at " << utcTime(plan.now) << "\n";
   out << "Phase: " << phaseText(status.phase) << phaseSource(plan);
   if (status.phase) {
-    out << ", since " << utc(status.since)
+    out << ", since " << utcTime(status.since)
         << (status.since_first_seen ? " (when first seen in it)" : "");
   }
   out << "\n";
@@ -218,7 +206,7 @@ void printPlan(std::ostream& out, const PlanInput& plan) {
 
   out << "\nNext step: " << status.next_step << "\n";
   if (status.next_step_at > 0) {
-    out << "Earliest safe time: " << utc(status.next_step_at) << "\n";
+    out << "Earliest safe time: " << utcTime(status.next_step_at) << "\n";
   }
   out << "Ready: " << (status.ready ? "yes" : "no") << "\n";
 }

@@ -8,11 +8,6 @@
 namespace dw {
 namespace {
 
-// Stable is DsPublished after its watch: the servers serve the same.
-bool samePhase(Phase kept, Phase served) {
-  return kept == served || (kept == Phase::Stable && served == Phase::DsPublished);
-}
-
 void enter(ZoneHistory& history, std::optional<Phase> from, Phase to, int64_t at) {
   history.phase = to;
   history.since = at;
@@ -46,7 +41,7 @@ bool followServed(ZoneHistory& history, Phase served, int64_t now) {
     enter(history, std::nullopt, served, now);
     return true;
   }
-  if (samePhase(*history.phase, served)) {
+  if (servesAlike(*history.phase, served)) {
     const bool had_pending = history.pending.has_value();
     history.pending.reset();
     return had_pending;

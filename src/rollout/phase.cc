@@ -33,6 +33,11 @@ std::string_view phaseName(Phase phase) {
   return "unknown";
 }
 
+bool servesAlike(Phase a, Phase b) {
+  auto served = [](Phase phase) { return phase == Phase::Stable ? Phase::DsPublished : phase; };
+  return served(a) == served(b);
+}
+
 std::optional<Phase> parsePhase(std::string_view name) {
   for (const auto& [value, known] : kPhaseNames) {
     if (known == name) {

@@ -10,7 +10,7 @@ namespace dw {
 
 struct ChainResult;
 
-// Where a zone stands in the rollout. Each phase is the wait and watch after one step.
+// A zone's place in the rollout. Each phase is the wait and watch after one step.
 enum class Phase {
   Unsigned,     // Step 1, prepare: TTLs lowered, not signed yet.
   Signed,       // Step 2 taken: every server signs, the parent has no DS.
@@ -20,6 +20,9 @@ enum class Phase {
 
 // "unsigned", "signed", "ds_published" or "stable": the config value and metric label.
 std::string_view phaseName(Phase phase);
+
+// True when the servers serve the same in both phases: Stable is DsPublished after its watch.
+bool servesAlike(Phase a, Phase b);
 std::optional<Phase> parsePhase(std::string_view name);
 
 // The phase that the servers serve, from one round of chain checks; never Stable, which

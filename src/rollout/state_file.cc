@@ -16,10 +16,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "dns/message.h"
+
 namespace dw {
 namespace {
 
 constexpr int kStateVersion = 1;
+// Files larger than this are rejected rather than parsed.
+constexpr off_t kMaxStateBytes = 64 << 20;
 
 std::string lineOf(const YAML::Node& node) {
   return "line " + std::to_string(node.Mark().line + 1);
@@ -171,6 +175,7 @@ ZoneHistory parseZone(const YAML::Node& map, int64_t now) {
   }
   history.ds_everywhere_at = timeAt(map, "ds_everywhere_at", event);
   history.ttls = parseTtls(map);
+
   const YAML::Node transitions = map["transitions"];
   if (!transitions || !transitions.IsSequence()) {
     reject(map, "'transitions' is missing or not a list");
@@ -253,7 +258,15 @@ RolloutState parseStateText(const std::string& text, int64_t now) {
   }
   RolloutState state;
   for (const auto& entry : zones) {
-    state[entry.first.as<std::string>()] = parseZone(entry.second, now);
+    // The config's zone names are canonical, so a name written by hand must become one too.
+    const std::optional<std::string> zone = dns::canonicalName(entry.first.as<std::string>());
+    if (!zone) {
+      reject(entry.first, "'" + entry.first.as<std::string>() + "' is not a domain name");
+    }
+    if (state.count(*zone) != 0) {
+      reject(entry.first, "zone " + *zone + " appears twice");
+    }
+    state[*zone] = parseZone(entry.second, now);
   }
   return state;
 }
@@ -273,6 +286,14 @@ StateFileRead readStateFile(const std::string& path) {
     read.problem = "not a regular file";
     return read;
   }
+  // At about 3 KB per zone with 64 transitions (an estimate), 64 MiB holds some 20,000 zones,
+  // so a larger file is not a state file, and reading it would only cost memory.
+  if (info.st_size > kMaxStateBytes) {
+    read.outcome = StateFileRead::Outcome::Corrupt;
+    read.problem = "larger than " + std::to_string(kMaxStateBytes) + " bytes";
+    return read;
+  }
+
   std::ifstream file(path);
   if (!file) {
     read.outcome = StateFileRead::Outcome::Unreadable;

@@ -19,8 +19,8 @@ struct StateFileRead {
   std::string problem;  // For Corrupt and Unreadable: what is wrong, with the line.
 };
 
-// Reads the state file at `path`. Never throws: a missing, unreadable or corrupt file comes
-// back with an empty state and the problem.
+// Reads the state file at `path`. A missing, unreadable or corrupt file is not an exception:
+// it comes back with an empty state and the problem.
 StateFileRead readStateFile(const std::string& path);
 
 // Writes `state` to a temporary file beside `path`, flushes it to disk and renames it over

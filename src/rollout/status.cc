@@ -9,14 +9,11 @@
 #include "probe/chain_result.h"
 
 namespace dw {
-namespace {
-
-bool samePhase(Phase a, Phase b) {
-  auto family = [](Phase phase) { return phase == Phase::Stable ? Phase::DsPublished : phase; };
-  return family(a) == family(b);
-}
 
 std::string utcTime(int64_t unix_time) {
+  if (unix_time <= 0) {
+    return "unknown";
+  }
   const std::time_t time = static_cast<std::time_t>(unix_time);
   std::tm parts{};
   gmtime_r(&time, &parts);
@@ -24,6 +21,8 @@ std::string utcTime(int64_t unix_time) {
   std::strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S UTC", &parts);
   return text;
 }
+
+namespace {
 
 std::string joined(const std::vector<std::string>& items) {
   std::string text;
@@ -254,7 +253,7 @@ void findBroken(RolloutStatus& status, const ChainResult& last, int64_t now) {
 // The history's times apply when it saw the zone in the phase the status is about.
 void takeTimes(RolloutStatus& status, const ZoneHistory& history, int64_t now) {
   const Phase phase = *status.phase;
-  if (history.phase && samePhase(*history.phase, phase)) {
+  if (history.phase && servesAlike(*history.phase, phase)) {
     status.since = history.since;
     status.since_first_seen = !history.seen_entering;
     status.schedule = phaseSchedule(history, phase);
@@ -279,7 +278,7 @@ RolloutStatus evaluateRollout(const std::string& zone, const ZoneHistory& histor
   status.detected = history.phase;
   status.configured = configured;
   status.phase = configured ? configured : history.phase;
-  status.mismatch = configured && history.phase && !samePhase(*configured, *history.phase);
+  status.mismatch = configured && history.phase && !servesAlike(*configured, *history.phase);
   status.ttls = history.ttls;
   status.unsigned_cache_until = history.unsigned_cache_until;
   status.ds_cache_until = history.ds_cache_until;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Where a zone's rollout stands now: its phase, what the current step still waits for, when
+// The state of a zone's rollout now: its phase, what the current step still waits for, when
 // the next step is safe, and what a rollback would do and how long it takes to take effect.
 // The daemon's metrics and the plan command both come from here.
 #pragma once
@@ -19,13 +19,13 @@ struct ChainResult;
 struct StepCheck {
   std::string what;    // "every server signs the zone"
   bool done = false;
-  std::string detail;  // What was measured: values, servers, times.
+  std::string detail;  // The measured values, servers or times.
 };
 
 struct RolloutStatus {
   std::string zone;
   std::optional<Phase> phase;       // The configured phase, else the detected one.
-  std::optional<Phase> detected;    // What the servers serve, as the history confirmed it.
+  std::optional<Phase> detected;    // The served phase, as the history confirmed it.
   std::optional<Phase> configured;  // The zone's `phase:` in the config.
   bool mismatch = false;            // Configured and detected differ.
   int64_t since = 0;                // When the zone entered `phase`; 0 when unknown.
@@ -34,14 +34,14 @@ struct RolloutStatus {
 
   PhaseSchedule schedule;
   int64_t next_step_at = 0;  // The later of the wait's and the watch's end.
-  std::string next_step;     // What the operator does next, in words.
+  std::string next_step;     // The operator's next action, in words.
   // The conditions of the current step, the waits last.
   std::vector<StepCheck> checks;
   // The conditions that do not hold, waits included, each as "what: detail".
   std::vector<std::string> blockers;
   bool ready = false;  // Every check done.
-  // What makes validating resolvers fail for the zone right now, with the fix, in words:
-  // a DS beside servers that do not sign, a DS that matches no key, a removed DS still in
+  // The reasons validating resolvers fail for the zone right now, each with its fix: a DS
+  // beside servers that do not sign, a DS that matches no key, or a removed DS still in
   // caches while the zone is unsigned.
   std::vector<std::string> broken;
 
@@ -53,6 +53,9 @@ struct RolloutStatus {
   int64_t unsigned_cache_until = 0;
   int64_t ds_cache_until = 0;
 };
+
+// Formats a Unix time as "2026-12-04 22:43:15 UTC", or "unknown" for 0.
+std::string utcTime(int64_t unix_time);
 
 // The status of `zone` at `now` from its history and its last round of chain checks
 // (nullptr when none ran since the start).

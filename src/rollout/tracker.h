@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The daemon's record of every zone's rollout: follows the phase from chain-check rounds,
-// keeps it in the state file, and tells each zone's status at any time.
+// keeps it in the state file, and computes each zone's status at any time.
 #pragma once
 
 #include <cstdint>

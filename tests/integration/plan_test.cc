@@ -67,7 +67,7 @@ class PlanTest : public ::testing::Test {
   std::string config_;
 };
 
-TEST_F(PlanTest, UnsignedZoneWithLowTtlsIsReadyToSign) {
+TEST_F(PlanTest, UnsignedZoneReadyToSign) {
   const Plan plan = runPlan(config_, "unsigned.lab");
   ASSERT_FALSE(plan.json.is_discarded()) << plan.err;
   EXPECT_EQ(plan.exit_code, 0) << plan.json.dump(2);
@@ -78,7 +78,7 @@ TEST_F(PlanTest, UnsignedZoneWithLowTtlsIsReadyToSign) {
   EXPECT_TRUE(currentChecks(plan.json).at("max TTL at most 3600 s"));
 }
 
-TEST_F(PlanTest, SignedZoneWaitsForItsTtlAndTheWatch) {
+TEST_F(PlanTest, SignedZoneWaitsForWatch) {
   const Plan plan = runPlan(config_, "nods.lab");
   ASSERT_FALSE(plan.json.is_discarded()) << plan.err;
   EXPECT_EQ(plan.exit_code, 1);
@@ -158,7 +158,7 @@ TEST_F(PlanTest, CorruptStateFileIsReportedNotFatal) {
   EXPECT_EQ(plan.exit_code, 0);
 }
 
-TEST_F(PlanTest, DsMatchingNoKeyAtTheParentIsBrokenNow) {
+TEST_F(PlanTest, WrongParentDsIsBrokenNow) {
   const Plan plan = runPlan(config_, "bogusds.lab");
   ASSERT_FALSE(plan.json.is_discarded()) << plan.err;
   EXPECT_EQ(plan.exit_code, 1);

@@ -100,7 +100,7 @@ TEST(ServedPhaseTest, RoundThatReachedNoServerTellsNothing) {
   EXPECT_EQ(servedPhase(failed), std::nullopt);
 }
 
-TEST(ObserveRoundTest, FirstPhaseIsTakenAtOnceAndLaterOnesAfterTwoRounds) {
+TEST(ObserveRoundTest, ChangeNeedsTwoRounds) {
   ZoneHistory history;
   EXPECT_TRUE(observeRound(history, round({false}, {false}), kT0));
   EXPECT_EQ(history.phase, Phase::Unsigned);
@@ -142,7 +142,7 @@ TEST(ObserveRoundTest, UnsignedAnswersBoundTheSigningWait) {
   EXPECT_EQ(schedule.watch_end, kT0 + kDay + 60 + 14 * kDay);
 }
 
-TEST(ObserveRoundTest, DsWaitStartsWhenEveryParentServesItAndEndsInStable) {
+TEST(ObserveRoundTest, DsWaitEndsInStable) {
   ZoneHistory history;
   observeRound(history, round({true}, {false, false}), kT0);
   observeRound(history, round({true}, {true, false}), kT0 + 60);
@@ -383,6 +383,7 @@ TEST_F(StateFileTest, CollectorExportsThePhaseAndTheWaits) {
   tracker->observe("example.com.", round({false}, {false}, 3600), now - 120);
   tracker->observe("example.com.", round({true}, {false}, 3600), now - 60);
   tracker->observe("example.com.", round({true}, {false}, 3600), now);
+
   RolloutCollector collector(tracker, "here");
   std::map<std::string, double> values;
   for (const prometheus::MetricFamily& family : collector.Collect()) {
@@ -395,6 +396,7 @@ TEST_F(StateFileTest, CollectorExportsThePhaseAndTheWaits) {
                                                                     : metric.gauge.value;
     }
   }
+
   const std::string zone = ",vantage=here,zone=example.com.";
   EXPECT_EQ(values["dnssec_watch_rollout_phase" + zone + ",phase=signed"], 1);
   EXPECT_EQ(values["dnssec_watch_rollout_phase" + zone + ",phase=unsigned"], 0);
@@ -436,6 +438,17 @@ TEST_F(StateFileTest, LongTransitionListIsCutOnLoad) {
   const RolloutState state = parseStateText(text, kT0);
   EXPECT_EQ(state.at("a.").transitions.size(), kKeptTransitions);
   EXPECT_EQ(state.at("a.").transitions.back().at, kT0 - 1);
+}
+
+TEST_F(StateFileTest, ZoneNamesBecomeCanonical) {
+  const std::string entry = ":\n    phase: signed\n    since: " + std::to_string(kT0) +
+                            "\n    seen_entering: true\n    unsigned_cache_until: 0\n"
+                            "    ds_everywhere_at: 0\n    transitions: []\n";
+  const RolloutState state =
+      parseStateText("version: 1\nzones:\n  Example.COM" + entry, kT0);
+  EXPECT_EQ(state.count("example.com."), 1u);
+  EXPECT_THROW(parseStateText("version: 1\nzones:\n  a.b" + entry + "  A.B." + entry, kT0),
+               std::runtime_error);
 }
 
 TEST_F(StateFileTest, FifoIsNotOpened) {
